@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sundial",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sundial", targets: ["sundial"]),
+        .library(name: "SundialCore", targets: ["SundialCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // Pure domain: model, validation, cron, ports. No I/O.
+        .target(name: "SundialCore"),
+        // JobStore backed by an embedded SQLite database.
+        .target(name: "SundialSQLite", dependencies: [
+            "SundialCore",
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+        ]),
+        // The scheduler: timers, triggering, run state machine, reconciliation.
+        .target(name: "SundialEngine", dependencies: [
+            "SundialCore",
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Per-task supervisor: a tiny C program that outlives a crash of the server.
+        .executableTarget(name: "sundial-supervisor"),
+        // Linux system calls Swift's Glibc module does not expose (pidfd, epoll, posix_spawn extensions).
+        .target(name: "CSundialExecutor"),
+        // The local process launcher: sandboxes, artifacts, supervisors, exit watching.
+        .target(name: "SundialExecutor", dependencies: [
+            "CSundialExecutor",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // HTTP dialects (Metronome today) over the engine.
+        .target(name: "SundialHTTP", dependencies: [
+            "SundialCore", "SundialEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        // Composition root: configuration, services, graceful shutdown.
+        .target(name: "SundialServer", dependencies: [
+            "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SundialCLI", dependencies: [
+            "SundialServer", "SundialCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
+        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"]),
+        // Starts the real `sundial` binary and drives it over HTTP.
+        .testTarget(name: "SundialIntegrationTests", dependencies: ["SundialCore", "sundial"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

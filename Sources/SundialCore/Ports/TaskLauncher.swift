@@ -1,0 +1,66 @@
+/// Runs tasks somewhere: today a local process under a supervisor, later an agent.
+public protocol TaskLauncher: Sendable {
+    /// Fetches artifacts and starts the task. Returns once the process exists.
+    func launch(_ request: TaskLaunchRequest) async throws(LaunchError) -> LaunchedTask
+    /// Suspends until the task ends.
+    func wait(for task: LaunchedTask) async -> TaskOutcome
+    /// SIGTERM now, SIGKILL after the grace period.
+    func stop(_ task: LaunchedTask)
+    /// Finds a task started by an earlier server process.
+    func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome
+}
+
+public struct TaskLaunchRequest: Sendable {
+    public var jobID: JobID
+    public var runID: RunID
+    public var taskID: String
+    public var spec: RunSpec
+    public var environment: [String: String]
+    public init(jobID: JobID, runID: RunID, taskID: String, spec: RunSpec, environment: [String: String]) {
+        self.jobID = jobID
+        self.runID = runID
+        self.taskID = taskID
+        self.spec = spec
+        self.environment = environment
+    }
+}
+
+/// A started task, as the launcher needs to find it again.
+public struct LaunchedTask: Sendable, Hashable {
+    public var taskID: String
+    public var sandbox: String
+    public var pid: Int32
+    public var processStartTime: UInt64
+    public init(taskID: String, sandbox: String, pid: Int32, processStartTime: UInt64) {
+        self.taskID = taskID
+        self.sandbox = sandbox
+        self.pid = pid
+        self.processStartTime = processStartTime
+    }
+}
+
+public enum TaskOutcome: Sendable, Hashable {
+    case exited(Int32)
+    case signaled(Int32, stopRequested: Bool)
+    /// The task vanished and left no exit status.
+    case lost
+
+    public var succeeded: Bool {
+        if case .exited(0) = self { return true }
+        return false
+    }
+}
+
+public enum AdoptOutcome: Sendable, Hashable {
+    case running(LaunchedTask)
+    case finished(TaskOutcome)
+    /// No trace that the task was ever started: safe to launch it.
+    case notStarted
+    case lost
+}
+
+public struct LaunchError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

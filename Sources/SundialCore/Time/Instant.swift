@@ -1,0 +1,178 @@
+import Foundation
+
+/// A point in time as whole milliseconds since the Unix epoch, UTC. Milliseconds are the
+/// precision every dialect writes, so the engine keeps exactly that and nothing finer.
+public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
+
+    public init(_ date: Date) {
+        self.millisecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    public static func now() -> Instant { Instant(Date()) }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSinceEpoch) / 1000) }
+
+    public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
+
+    public func adding(milliseconds: Int64) -> Instant {
+        Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+    }
+
+    public func adding(seconds: Int) -> Instant { adding(milliseconds: Int64(seconds) * 1000) }
+
+    public var description: String { rfc3339 }
+
+    /// The civil UTC fields of this instant.
+    var civil: CivilTime { CivilTime(millisecondsSinceEpoch: millisecondsSinceEpoch) }
+
+    /// Metronome's `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, always in UTC: `2016-07-15T13:02:59.735+0000`.
+    public var metronomeFormat: String {
+        let c = civil
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millisecond, 3))+0000"
+    }
+
+    /// RFC 3339 in UTC, with milliseconds only when they are not zero: `2026-03-08T07:00:00Z`.
+    public var rfc3339: String {
+        let c = civil
+        let base = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+        return c.millisecond == 0 ? base + "Z" : base + ".\(pad(c.millisecond, 3))Z"
+    }
+
+    /// `yyyyMMddHHmmss` in UTC, the prefix of a run id.
+    public var compactUTC: String {
+        let c = civil
+        return "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))"
+    }
+
+    /// Parses RFC 3339 / ISO 8601 timestamps with an offset (`Z`, `+0000`, `+00:00`) and
+    /// optional fractional seconds, which covers both Metronome's format and RFC 3339.
+    public static func parse(_ text: String) -> Instant? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func number(_ digits: Int) -> Int? {
+            guard i + digits <= bytes.count else { return nil }
+            var value = 0
+            for _ in 0..<digits {
+                let b = bytes[i]
+                guard (48...57).contains(b) else { return nil }
+                value = value * 10 + Int(b - 48)
+                i += 1
+            }
+            return value
+        }
+        func expect(_ c: Character) -> Bool {
+            guard i < bytes.count, bytes[i] == c.asciiValue! else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2) else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "T") || bytes[i] == UInt8(ascii: "t") || bytes[i] == UInt8(ascii: " ")
+        else { return nil }
+        i += 1
+        guard let hour = number(2), expect(":"), let minute = number(2) else { return nil }
+        var second = 0
+        var millis = 0
+        if expect(":") {
+            guard let s = number(2) else { return nil }
+            second = s
+            if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                var scale = 100
+                var digits = 0
+                while i < bytes.count, (48...57).contains(bytes[i]) {
+                    millis += Int(bytes[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                    digits += 1
+                }
+                guard digits > 0 else { return nil }
+            }
+        }
+        var offsetSeconds = 0
+        guard i < bytes.count else { return nil }
+        if bytes[i] == UInt8(ascii: "Z") || bytes[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            let sign = bytes[i] == UInt8(ascii: "-") ? -1 : 1
+            i += 1
+            guard let oh = number(2) else { return nil }
+            _ = expect(":")
+            guard let om = number(2) else { return nil }
+            offsetSeconds = sign * (oh * 3600 + om * 60)
+        } else {
+            return nil
+        }
+        guard i == bytes.count, (1...12).contains(month), (1...CivilTime.daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
+        return Instant(millisecondsSinceEpoch: seconds * 1000 + Int64(millis))
+    }
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+/// Proleptic Gregorian civil time arithmetic (Howard Hinnant's algorithms), used instead of
+/// Calendar for speed and for predictable behaviour.
+struct CivilTime {
+    var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
+
+    init(millisecondsSinceEpoch ms: Int64) {
+        let millis = Int(((ms % 1000) + 1000) % 1000)
+        let totalSeconds = (ms - Int64(millis)) / 1000
+        var days = totalSeconds / 86400
+        var secondsOfDay = totalSeconds % 86400
+        if secondsOfDay < 0 {
+            secondsOfDay += 86400
+            days -= 1
+        }
+        let (y, m, d) = CivilTime.civilFromDays(Int(days))
+        year = y
+        month = m
+        day = d
+        hour = Int(secondsOfDay / 3600)
+        minute = Int(secondsOfDay % 3600 / 60)
+        second = Int(secondsOfDay % 60)
+        millisecond = millis
+    }
+
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

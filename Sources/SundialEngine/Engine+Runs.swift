@@ -1,0 +1,216 @@
+import SundialCore
+
+extension Engine {
+    /// Starts a run now (Metronome `POST …/runs`). Returns once the run is durably recorded;
+    /// its process starts right after.
+    public func startRun(_ id: JobID) async throws(EngineError) -> JobRun {
+        guard let job = jobs[id] else { throw .jobNotFound(id) }
+        return try await createRun(job, trigger: .manual, startingDeadline: nil, extraChanges: [])
+    }
+
+    /// Records a run and its first task, then launches it. For a scheduled run the insert
+    /// carries the slot key, and the store refuses a second run for that slot.
+    func createRun(_ job: JobSpec, trigger: JobRun.Trigger, startingDeadline: Instant?, extraChanges: [StoreChange]) async throws(EngineError) -> JobRun {
+        let now = clock.now()
+        var runID = RunID.generate(at: now)
+        while runs[job.id]?[runID] != nil { runID = RunID.generate(at: now) }
+        let task = TaskRecord(id: Self.taskID(job: job.id, run: runID), status: .TASK_STAGING)
+        let run = JobRun(
+            id: runID, jobID: job.id, status: .STARTING, createdAt: now, tasks: [task], trigger: trigger,
+            startingDeadline: startingDeadline, spec: job.run)
+        runs[job.id, default: [:]][runID] = RunState(run: run)
+        do {
+            try await persist([.insertRun(run)] + extraChanges)
+        } catch {
+            runs[job.id]?[runID] = nil
+            if runs[job.id]?.isEmpty == true { runs[job.id] = nil }
+            throw error
+        }
+        metrics.runsStarted += 1
+        launch(job.id, runID)
+        return runs[job.id]?[runID]?.run ?? run
+    }
+
+    /// Marathon-style task ids: `<job with dots as underscores>_<run>.<random>`.
+    static func taskID(job: JobID, run: RunID) -> String {
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return job.rawValue.replacingOccurrences(of: ".", with: "_") + "_" + run.rawValue + "." + suffix
+    }
+
+    func launchRequest(for state: RunState) -> TaskLaunchRequest {
+        var environment = configuration.baseEnvironment
+        for (name, value) in state.run.spec.env {
+            if case .value(let text) = value { environment[name] = text }
+        }
+        environment["SUNDIAL_JOB_ID"] = state.run.jobID.rawValue
+        environment["SUNDIAL_RUN_ID"] = state.run.id.rawValue
+        environment["METRONOME_JOB_ID"] = state.run.jobID.rawValue
+        environment["METRONOME_RUN_ID"] = state.run.id.rawValue
+        return TaskLaunchRequest(
+            jobID: state.run.jobID, runID: state.run.id, taskID: state.run.tasks.last?.id ?? "", spec: state.run.spec,
+            environment: environment)
+    }
+
+    /// Starts the current attempt's process in the background.
+    func launch(_ jobID: JobID, _ runID: RunID) {
+        guard let state = runs[jobID]?[runID] else { return }
+        if let deadline = state.run.startingDeadline, clock.now() > deadline {
+            finish(jobID, runID, status: .FAILED, taskStatus: .TASK_FAILED, exitCode: nil, message: "starting deadline passed")
+            return
+        }
+        let request = launchRequest(for: state)
+        let launcher = self.launcher
+        Task {
+            do {
+                let task = try await launcher.launch(request)
+                self.launched(jobID, runID, taskID: request.taskID, task: task)
+            } catch {
+                self.taskEnded(jobID, runID, taskID: request.taskID, outcome: nil, message: (error as? LaunchError)?.message ?? "\(error)")
+            }
+        }
+    }
+
+    func launched(_ jobID: JobID, _ runID: RunID, taskID: String, task: LaunchedTask) {
+        guard var state = runs[jobID]?[runID], state.run.tasks.last?.id == taskID else {
+            launcher.stop(task)
+            return
+        }
+        let now = clock.now()
+        state.task = task
+        state.run.status = .ACTIVE
+        state.run.tasks[state.run.tasks.count - 1].status = .TASK_RUNNING
+        if state.run.tasks[state.run.tasks.count - 1].startedAt == nil { state.run.tasks[state.run.tasks.count - 1].startedAt = now }
+        runs[jobID]?[runID] = state
+        metrics.tasksLaunched += 1
+        persistInBackground([.updateRun(state.run)])
+        if state.stopRequested { launcher.stop(task) }
+        watch(jobID, runID, task)
+    }
+
+    func watch(_ jobID: JobID, _ runID: RunID, _ task: LaunchedTask) {
+        let launcher = self.launcher
+        Task {
+            let outcome = await launcher.wait(for: task)
+            self.taskEnded(jobID, runID, taskID: task.taskID, outcome: outcome, message: nil)
+        }
+    }
+
+    /// A task ended (or failed to start when `outcome` is nil): decide the run's fate.
+    func taskEnded(_ jobID: JobID, _ runID: RunID, taskID: String, outcome: TaskOutcome?, message: String?) {
+        guard let state = runs[jobID]?[runID], state.run.tasks.last?.id == taskID else { return }
+        let exitCode: Int?
+        let taskStatus: TaskRecord.Status
+        switch outcome {
+        case .exited(let code):
+            exitCode = Int(code)
+            taskStatus = code == 0 ? .TASK_FINISHED : .TASK_FAILED
+        case .signaled(let signal, _):
+            exitCode = -Int(signal)
+            taskStatus = .TASK_KILLED
+        case .lost, nil:
+            exitCode = nil
+            taskStatus = .TASK_FAILED
+        }
+        if taskStatus == .TASK_FINISHED {
+            finish(jobID, runID, status: .SUCCESS, taskStatus: taskStatus, exitCode: exitCode, message: message)
+            return
+        }
+        let now = clock.now()
+        let policy = state.run.spec.restart
+        let withinDeadline = policy.activeDeadlineSeconds.map { now < state.run.createdAt.adding(seconds: $0) } ?? true
+        if policy.policy == .ON_FAILURE, withinDeadline, !state.stopRequested {
+            retry(jobID, runID, failedStatus: taskStatus, exitCode: exitCode, message: message)
+        } else {
+            finish(jobID, runID, status: .FAILED, taskStatus: taskStatus, exitCode: exitCode, message: message ?? (outcome == .lost ? "task lost" : nil))
+        }
+    }
+
+    /// ON_FAILURE: close the failed attempt and launch a new task under the same run.
+    func retry(_ jobID: JobID, _ runID: RunID, failedStatus: TaskRecord.Status, exitCode: Int?, message: String?) {
+        guard var state = runs[jobID]?[runID] else { return }
+        let now = clock.now()
+        let last = state.run.tasks.count - 1
+        state.run.tasks[last].status = failedStatus
+        state.run.tasks[last].completedAt = now
+        state.run.tasks[last].exitCode = exitCode
+        state.run.tasks[last].message = message
+        state.run.tasks.append(TaskRecord(id: Self.taskID(job: jobID, run: runID), status: .TASK_STAGING))
+        state.task = nil
+        runs[jobID]?[runID] = state
+        // The new task is recorded before it is launched, as the first one was.
+        let run = state.run
+        Task {
+            do {
+                try await self.persist([.updateRun(run)])
+                self.launch(jobID, runID)
+            } catch {
+                self.finish(jobID, runID, status: .FAILED, taskStatus: .TASK_FAILED, exitCode: nil, message: "\(error)")
+            }
+        }
+    }
+
+    /// Moves a run to its terminal state, records history, wakes stop waiters and triggers
+    /// dependants.
+    func finish(_ jobID: JobID, _ runID: RunID, status: JobRun.Status, taskStatus: TaskRecord.Status, exitCode: Int?, message: String?) {
+        guard var state = runs[jobID]?[runID] else { return }
+        let now = clock.now()
+        state.run.status = status
+        state.run.completedAt = now
+        if !state.run.tasks.isEmpty {
+            let last = state.run.tasks.count - 1
+            if !state.run.tasks[last].status.isTerminal {
+                state.run.tasks[last].status = state.stopRequested && taskStatus != .TASK_FINISHED ? .TASK_KILLED : taskStatus
+                state.run.tasks[last].completedAt = now
+                state.run.tasks[last].exitCode = exitCode
+                state.run.tasks[last].message = message
+            }
+        }
+        runs[jobID]?[runID] = nil
+        if runs[jobID]?.isEmpty == true { runs[jobID] = nil }
+        var history = histories[jobID] ?? JobHistory()
+        history.record(state.run, limit: configuration.historyLimit)
+        histories[jobID] = history
+        if status == .SUCCESS { metrics.runsSucceeded += 1 } else { metrics.runsFailed += 1 }
+        let run = state.run
+        let waiters = state.waiters
+        // Waiters (a stop request) hear back only once the final state is durable.
+        store.submit([.updateRun(run), .putHistory(jobID, history.counters)]) { _ in
+            for waiter in waiters { waiter.resume(returning: run) }
+        }
+        if status == .SUCCESS { triggerDependents(of: jobID) }
+    }
+
+    /// Stops a run: SIGTERM to its task, SIGKILL after the grace period. Returns the final
+    /// run (FAILED) once it is torn down.
+    public func stopRun(_ jobID: JobID, _ runID: RunID) async throws(EngineError) -> JobRun {
+        guard jobs[jobID] != nil else { throw .jobNotFound(jobID) }
+        guard var state = runs[jobID]?[runID] else { throw .runNotFound(jobID, runID.rawValue) }
+        state.stopRequested = true
+        runs[jobID]?[runID] = state
+        let task = state.task
+        return await withCheckedContinuation { continuation in
+            runs[jobID]?[runID]?.waiters.append(continuation)
+            // Without a task the launch is still in flight; its completion sees
+            // `stopRequested` and stops the process (or the run fails to launch).
+            if let task { launcher.stop(task) }
+        }
+    }
+
+    /// Dependants run once every parent's latest finished run succeeded after the child last
+    /// started (Metronome master semantics), computed from persisted history so a restart
+    /// loses nothing.
+    func triggerDependents(of parent: JobID) {
+        for childID in (children[parent] ?? []).sorted() {
+            guard let child = jobs[childID], runs[childID]?.isEmpty ?? true else { continue }
+            let childLastStart = [histories[childID]?.successfulFinishedRuns.first?.createdAt, histories[childID]?.failedFinishedRuns.first?.createdAt]
+                .compactMap { $0 }.max()
+            let ready = child.dependencies.allSatisfy { parentID in
+                guard let history = histories[parentID], let success = history.lastSuccessAt else { return false }
+                if let failure = history.lastFailureAt, failure > success { return false }
+                return childLastStart.map { success > $0 } ?? true
+            }
+            guard ready else { continue }
+            Task { _ = try? await self.createRun(child, trigger: .dependency, startingDeadline: nil, extraChanges: []) }
+        }
+    }
+}

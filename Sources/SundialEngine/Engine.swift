@@ -1,0 +1,147 @@
+import HeapModule
+import Logging
+import SundialCore
+
+/// The scheduler: owns the in-memory picture of every job, run and schedule, keeps the store
+/// in step with it, fires schedules from one timer heap, and drives each run's tasks through
+/// the launcher. It knows nothing about HTTP.
+public actor Engine {
+    let store: any JobStore
+    let launcher: any TaskLauncher
+    let clock: any EngineClock
+    let configuration: EngineConfiguration
+    let logger: Logger
+
+    var jobs: [JobID: JobSpec] = [:]
+    /// Ids with a create in flight, so two concurrent creates of one id cannot both pass.
+    var reservedIDs: Set<JobID> = []
+    var runs: [JobID: [RunID: RunState]] = [:]
+    var histories: [JobID: JobHistory] = [:]
+    var cursors: [ScheduleKey: Instant] = [:]
+    var children: [JobID: Set<JobID>] = [:]
+    var metrics = EngineMetrics()
+
+    var armed: [ScheduleKey: ArmedSchedule] = [:]
+    var timers = Heap<TimerEntry>()
+    var nextGeneration: UInt64 = 0
+    var sleeper: Task<Void, Never>?
+    var wakeRequested = false
+    var started = false
+
+    /// Job-level changes are serialized per job: a second change waits for the first.
+    var jobLocks: [JobID: [CheckedContinuation<Void, Never>]] = [:]
+
+    public init(
+        store: any JobStore, launcher: any TaskLauncher, clock: any EngineClock = SystemClock(),
+        configuration: EngineConfiguration = EngineConfiguration(), logger: Logger = Logger(label: "sundial.engine")
+    ) {
+        self.store = store
+        self.launcher = launcher
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Start-up
+
+    /// Loads the store, re-adopts tasks that outlived the previous server process and arms
+    /// every schedule (firing a coalesced run for slots missed while down, within deadline).
+    public func start() async throws(EngineError) {
+        let snapshot: StoreSnapshot
+        do { snapshot = try await store.load(historyLimit: configuration.historyLimit) } catch { throw .store(error.description) }
+        for job in snapshot.jobs {
+            jobs[job.id] = job
+            for parent in job.dependencies { children[parent, default: []].insert(job.id) }
+        }
+        histories = snapshot.histories
+        cursors = snapshot.cursors
+        for run in snapshot.activeRuns where jobs[run.jobID] != nil {
+            runs[run.jobID, default: [:]][run.id] = RunState(run: run)
+        }
+        started = true
+        metrics.jobs = jobs.count
+        for run in snapshot.activeRuns where jobs[run.jobID] != nil { reconcile(run) }
+        let now = clock.now()
+        for job in jobs.values {
+            for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
+        }
+    }
+
+    // MARK: Per-job serialization
+
+    func lock(_ id: JobID) async {
+        if jobLocks[id] == nil {
+            jobLocks[id] = []
+            return
+        }
+        await withCheckedContinuation { jobLocks[id]!.append($0) }
+    }
+
+    func unlock(_ id: JobID) {
+        guard var waiting = jobLocks[id] else { return }
+        if waiting.isEmpty {
+            jobLocks[id] = nil
+        } else {
+            let next = waiting.removeFirst()
+            jobLocks[id] = waiting
+            next.resume()
+        }
+    }
+
+    func persist(_ changes: [StoreChange]) async throws(EngineError) {
+        do { try await store.apply(changes) } catch { throw .store(error.description) }
+    }
+
+    /// Writes without waiting; used for state the engine can rebuild (a task turning
+    /// RUNNING). Write order is still call order.
+    func persistInBackground(_ changes: [StoreChange]) {
+        let logger = self.logger
+        store.submit(changes) { result in
+            if case .failure(let error) = result { logger.error("store write failed: \(error)") }
+        }
+    }
+
+    // MARK: Reads
+
+    public func job(_ id: JobID) -> JobSpec? { jobs[id] }
+
+    public func allJobs() -> [JobSpec] { jobs.values.sorted { $0.id < $1.id } }
+
+    public func activeRuns(of id: JobID) -> [JobRun] {
+        (runs[id] ?? [:]).values.map(\.run).sorted { $0.createdAt < $1.createdAt }
+    }
+
+    public func allActiveRuns() -> [JobRun] {
+        runs.values.flatMap { $0.values.map(\.run) }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    public func history(of id: JobID) -> JobHistory { histories[id] ?? JobHistory() }
+
+    /// A run by id: active ones from memory, finished ones from the store.
+    public func run(_ jobID: JobID, _ runID: RunID) async -> JobRun? {
+        if let state = runs[jobID]?[runID] { return state.run }
+        return try? await store.finishedRun(job: jobID, run: runID)
+    }
+
+    /// The next instant the schedule will fire (what the timer is armed with).
+    public func nextRunAt(_ jobID: JobID, scheduleID: String) -> Instant? {
+        let key = ScheduleKey(jobID: jobID, scheduleID: scheduleID)
+        if let armed = armed[key] {
+            return armed.next ?? armed.compiled.next(after: clock.now())
+        }
+        guard let spec = jobs[jobID]?.schedules.first(where: { $0.id == scheduleID }), let compiled = CompiledSchedule(spec) else { return nil }
+        return compiled.next(after: clock.now())
+    }
+
+    /// Runs created but not yet launched (Metronome's launch queue).
+    public func queuedRuns() -> [JobRun] {
+        runs.values.flatMap { $0.values.filter { $0.task == nil && !$0.run.status.isTerminal }.map(\.run) }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    public func currentMetrics() -> EngineMetrics {
+        var m = metrics
+        m.jobs = jobs.count
+        m.activeRuns = runs.values.reduce(0) { $0 + $1.count }
+        return m
+    }
+}

@@ -1,0 +1,27 @@
+import SundialCore
+
+public struct EngineConfiguration: Sendable {
+    /// Finished runs kept per job and status (Metronome `history.count`).
+    public var historyLimit: Int = 1000
+    /// Variables every task starts with (PATH and the like), before the job's own `env`.
+    public var baseEnvironment: [String: String] = [:]
+
+    public init(historyLimit: Int = 1000, baseEnvironment: [String: String] = [:]) {
+        self.historyLimit = historyLimit
+        self.baseEnvironment = baseEnvironment
+    }
+}
+
+/// Counters exposed through `/v1/metrics`.
+public struct EngineMetrics: Sendable {
+    public var runsStarted = 0
+    public var runsSucceeded = 0
+    public var runsFailed = 0
+    public var tasksLaunched = 0
+    public var scheduledTriggers = 0
+    public var skippedTriggers = 0
+    public var missedSlots = 0
+    public var activeRuns = 0
+    public var jobs = 0
+    public init() {}
+}

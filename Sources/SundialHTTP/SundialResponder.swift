@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+import NIOCore
+import SundialCore
+import SundialEngine
+
+/// The server's single HTTP entry point: normalizes the path (repeated slashes count as
+/// one, DC/OS's `/service/metronome` prefix is accepted) and hands the request to a dialect.
+public struct SundialResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let metronome: MetronomeRoutes
+    let maximumBodySize: Int
+
+    public init(engine: Engine, server: ServerInfo, maximumBodySize: Int = 4 << 20) {
+        self.metronome = MetronomeRoutes(engine: engine, server: server)
+        self.maximumBodySize = maximumBodySize
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        var segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        if segments.count >= 2, segments[0] == "service", segments[1] == "metronome" {
+            segments.removeFirst(2)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maximumBodySize)
+        } catch {
+            return MetronomeErrors.framework(.contentTooLarge, "Request body larger than \(maximumBodySize) bytes", path: path)
+        }
+        var query: [(String, String)] = []
+        if let rawQuery = request.uri.query {
+            for pair in rawQuery.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                query.append((percentDecoded(parts[0]), parts.count > 1 ? percentDecoded(parts[1]) : ""))
+            }
+        }
+        let routed = RoutedRequest(
+            method: request.method, path: path, segments: Array(segments), query: query,
+            contentType: request.headers[.contentType], body: body)
+        if let response = await metronome.handle(routed) { return response }
+        return MetronomeErrors.unknownRoute(path)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SundialCore
+import SundialExecutor
+
+/// The engine's `TaskLauncher` port over the local supervisor-based executor. Owns the
+/// sandbox layout: `<sandboxes>/<job>/<run>/<task>`.
+final class LocalTaskLauncher: TaskLauncher {
+    let executor: LocalExecutor
+    let sandboxRoot: String
+    let runningAsRoot = geteuid() == 0
+
+    init(sandboxRoot: String, artifactCache: String, supervisorPath: String) throws {
+        self.sandboxRoot = sandboxRoot
+        self.executor = try LocalExecutor(supervisorPath: supervisorPath, artifactCacheDirectory: artifactCache)
+    }
+
+    /// `sundial-supervisor` is built next to `sundial`.
+    static func defaultSupervisorPath() -> String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("sundial-supervisor")
+    }
+
+    func sandbox(for request: TaskLaunchRequest) -> String {
+        [sandboxRoot, request.jobID.rawValue, request.runID.rawValue, request.taskID].joined(separator: "/")
+    }
+
+    func spec(for request: TaskLaunchRequest) -> TaskLaunchSpec {
+        let run = request.spec
+        let command: TaskCommand = if let cmd = run.cmd { .shell(cmd) } else { .argv(run.args ?? []) }
+        var environment = request.environment
+        let sandbox = sandbox(for: request)
+        environment["MESOS_SANDBOX"] = sandbox
+        environment["HOME"] = environment["HOME"] ?? sandbox
+        return TaskLaunchSpec(
+            taskID: request.taskID, sandbox: sandbox, command: command, environment: environment,
+            user: runningAsRoot ? run.user : nil,
+            artifacts: run.artifacts.map { ArtifactSpec(uri: $0.uri, extract: $0.extract, executable: $0.executable, cache: $0.cache) },
+            killGracePeriodSeconds: run.taskKillGracePeriodSeconds)
+    }
+
+    func launch(_ request: TaskLaunchRequest) async throws(LaunchError) -> LaunchedTask {
+        let spec = spec(for: request)
+        do {
+            try await executor.prepare(spec)
+            let running = try executor.launch(spec)
+            return LaunchedTask(taskID: running.taskID, sandbox: running.sandbox, pid: running.supervisorPID, processStartTime: running.startTime)
+        } catch {
+            throw LaunchError(error.description)
+        }
+    }
+
+    func wait(for task: LaunchedTask) async -> TaskOutcome {
+        let exit = await executor.waitForExit(running(task))
+        switch exit {
+        case .exited(let code): return .exited(code)
+        case .signaled(let signal, let stopRequested): return .signaled(signal, stopRequested: stopRequested)
+        case .lost: return .lost
+        }
+    }
+
+    func stop(_ task: LaunchedTask) { executor.stop(running(task)) }
+
+    func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
+        let sandbox = sandbox(for: request)
+        let marker = (sandbox as NSString).appendingPathComponent(".sundial")
+        if !FileManager.default.fileExists(atPath: marker) {
+            // A supervisor spawned just before the crash may not have written its files yet.
+            try? await Task.sleep(for: .milliseconds(200))
+            if !FileManager.default.fileExists(atPath: (marker as NSString).appendingPathComponent("supervisor")) { return .notStarted }
+        }
+        switch executor.adopt(taskID: request.taskID, sandbox: sandbox) {
+        case .running(let task):
+            return .running(LaunchedTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.supervisorPID, processStartTime: task.startTime))
+        case .finished(let exit):
+            switch exit {
+            case .exited(let code): return .finished(.exited(code))
+            case .signaled(let signal, let stopRequested): return .finished(.signaled(signal, stopRequested: stopRequested))
+            case .lost: return .lost
+            }
+        case .lost: return .lost
+        }
+    }
+
+    func running(_ task: LaunchedTask) -> RunningTask {
+        RunningTask(taskID: task.taskID, sandbox: task.sandbox, supervisorPID: task.pid, startTime: task.processStartTime)
+    }
+}

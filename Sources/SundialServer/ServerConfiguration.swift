@@ -1,0 +1,46 @@
+import Foundation
+
+/// Everything `sundial server` needs, read once at start: flags first, then `SUNDIAL_*`
+/// environment variables, then defaults.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 9000
+    public var dataDirectory: String = "./sundial-data"
+    /// Finished runs kept per job and status (Metronome's `history.count`).
+    public var historyLimit: Int = 1000
+    /// `full` fsyncs every commit; `normal` survives a crash of sundial but not of the machine.
+    public var synchronousCommits: Bool = true
+    /// Where the per-task supervisor binary lives; found next to `sundial` when nil.
+    public var supervisorPath: String?
+
+    public init() {}
+
+    /// Applies `SUNDIAL_*` variables to the defaults; flags are applied by the caller after.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let host = environment["SUNDIAL_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = environment["SUNDIAL_PORT"], !port.isEmpty {
+            guard let value = Int(port), (0...65535).contains(value) else { throw ConfigurationError("SUNDIAL_PORT must be a port number, got '\(port)'") }
+            configuration.port = value
+        }
+        if let dir = environment["SUNDIAL_DATA_DIR"], !dir.isEmpty { configuration.dataDirectory = dir }
+        if let limit = environment["SUNDIAL_HISTORY_LIMIT"], !limit.isEmpty {
+            guard let value = Int(limit), value >= 0 else { throw ConfigurationError("SUNDIAL_HISTORY_LIMIT must be a non-negative number, got '\(limit)'") }
+            configuration.historyLimit = value
+        }
+        if let sync = environment["SUNDIAL_SYNCHRONOUS_COMMITS"], !sync.isEmpty {
+            configuration.synchronousCommits = !["0", "false", "no", "off"].contains(sync.lowercased())
+        }
+        if let supervisor = environment["SUNDIAL_SUPERVISOR"], !supervisor.isEmpty { configuration.supervisorPath = supervisor }
+        return configuration
+    }
+
+    var databasePath: String { (dataDirectory as NSString).appendingPathComponent("sundial.db") }
+    var sandboxDirectory: String { (dataDirectory as NSString).appendingPathComponent("sandboxes") }
+    var artifactCacheDirectory: String { (dataDirectory as NSString).appendingPathComponent("artifact-cache") }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SundialCore
+import SundialEngine
+import SundialExecutor
+import SundialHTTP
+import SundialSQLite
+
+/// Builds and runs the whole server: store, engine, executor, HTTP. Shared by `main` and the
+/// tests, so what the tests start is what users run.
+public enum SundialServerRunner {
+    public static func run(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sundial")) async throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try fileManager.createDirectory(atPath: configuration.sandboxDirectory, withIntermediateDirectories: true)
+        try fileManager.createDirectory(atPath: configuration.artifactCacheDirectory, withIntermediateDirectories: true)
+
+        let store = try SQLiteJobStore(path: configuration.databasePath, durability: configuration.synchronousCommits ? .full : .normal)
+        let launcher = try LocalTaskLauncher(
+            sandboxRoot: configuration.sandboxDirectory, artifactCache: configuration.artifactCacheDirectory,
+            supervisorPath: configuration.supervisorPath ?? LocalTaskLauncher.defaultSupervisorPath())
+        let engine = Engine(
+            store: store, launcher: launcher,
+            configuration: EngineConfiguration(historyLimit: configuration.historyLimit, baseEnvironment: baseEnvironment()),
+            logger: logger)
+        try await engine.start()
+
+        let hostname = ProcessInfo.processInfo.hostName
+        let server = ServerInfo(
+            advertisedAddress: "\(configuration.host == "0.0.0.0" ? hostname : configuration.host):\(configuration.port)",
+            config: [
+                "sundial.host": configuration.host, "sundial.port": String(configuration.port),
+                "sundial.data-dir": configuration.dataDirectory, "metronome.history.count": String(configuration.historyLimit),
+            ])
+        let responder = SundialResponder(engine: engine, server: server)
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial"),
+            services: [EngineTimerService(engine: engine), HistoryPruningService(store: store, keep: configuration.historyLimit)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                // Tests and scripts read this line to find an ephemeral port.
+                FileHandle.standardOutput.write(Data("sundial listening on http://\(configuration.host):\(port)\n".utf8))
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// What every task's environment starts from: a usable PATH, and nothing else of the
+    /// server's own environment.
+    static func baseEnvironment() -> [String: String] {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        return ["PATH": path, "LANG": "C.UTF-8"]
+    }
+}
+
+/// Runs the engine's timer heap for the life of the server.
+struct EngineTimerService: Service {
+    let engine: Engine
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await engine.runTimers() }
+    }
+}
+
+/// Trims finished runs beyond the history limit once a minute.
+struct HistoryPruningService: Service {
+    let store: SQLiteJobStore
+    let keep: Int
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                if Task.isCancelled { return }
+                try? await store.pruneFinishedRuns(keep: keep)
+            }
+        }
+    }
+}
