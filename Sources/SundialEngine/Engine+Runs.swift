@@ -111,6 +111,11 @@ extension Engine {
             exitCode = nil
             taskStatus = .TASK_FAILED
         }
+        if state.stopRequested {
+            // A stopped run fails however its task chose to exit (Metronome semantics).
+            finish(jobID, runID, status: .FAILED, taskStatus: .TASK_KILLED, exitCode: exitCode, message: "stopped")
+            return
+        }
         if taskStatus == .TASK_FINISHED {
             finish(jobID, runID, status: .SUCCESS, taskStatus: taskStatus, exitCode: exitCode, message: message)
             return

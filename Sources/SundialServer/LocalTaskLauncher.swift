@@ -62,11 +62,15 @@ final class LocalTaskLauncher: TaskLauncher {
 
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
         let sandbox = sandbox(for: request)
-        let marker = (sandbox as NSString).appendingPathComponent(".sundial")
-        if !FileManager.default.fileExists(atPath: marker) {
-            // A supervisor spawned just before the crash may not have written its files yet.
+        let supervisorFile = sandbox + "/.sundial/supervisor"
+        let statusFile = sandbox + "/.sundial/status"
+        func traces() -> Bool {
+            FileManager.default.fileExists(atPath: supervisorFile) || FileManager.default.fileExists(atPath: statusFile)
+        }
+        if !traces() {
+            // A supervisor spawned just before the crash may not have written its file yet.
             try? await Task.sleep(for: .milliseconds(200))
-            if !FileManager.default.fileExists(atPath: (marker as NSString).appendingPathComponent("supervisor")) { return .notStarted }
+            if !traces() { return .notStarted }
         }
         switch executor.adopt(taskID: request.taskID, sandbox: sandbox) {
         case .running(let task):

@@ -37,7 +37,8 @@ final class SundialServerProcess: @unchecked Sendable {
         self.process = process
         let handle = pipe.fileHandleForReading
         let port: Int = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: it blocks reading the pipe for the life of the server.
+            Thread.detachNewThread {
                 var buffer = Data()
                 while true {
                     let chunk = handle.availableData
