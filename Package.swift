@@ -58,7 +58,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
+        // Manual clock and fake launcher for engine tests.
+        .target(name: "SundialTestSupport", dependencies: ["SundialCore"]),
         .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"]),
+        .testTarget(name: "SundialEngineTests", dependencies: ["SundialEngine", "SundialTestSupport", "SundialSQLite"]),
         // Starts the real `sundial` binary and drives it over HTTP.
         .testTarget(name: "SundialIntegrationTests", dependencies: ["SundialCore", "sundial"]),
     ],

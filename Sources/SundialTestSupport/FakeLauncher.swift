@@ -1,0 +1,62 @@
+import Synchronization
+import SundialCore
+
+/// A launcher whose tasks end when the test says so.
+public final class FakeLauncher: TaskLauncher {
+    struct State {
+        var launched: [TaskLaunchRequest] = []
+        var waiting: [String: CheckedContinuation<TaskOutcome, Never>] = [:]
+        var finishedEarly: [String: TaskOutcome] = [:]
+        var stopped: [String] = []
+        var adoptions: [String: AdoptOutcome] = [:]
+        var nextPID: Int32 = 1000
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var launched: [TaskLaunchRequest] { state.withLock { $0.launched } }
+    public var stopped: [String] { state.withLock { $0.stopped } }
+
+    public func launch(_ request: TaskLaunchRequest) async throws(LaunchError) -> LaunchedTask {
+        state.withLock { state in
+            state.launched.append(request)
+            state.nextPID += 1
+            return LaunchedTask(taskID: request.taskID, sandbox: "/fake/\(request.taskID)", pid: state.nextPID, processStartTime: 1)
+        }
+    }
+
+    public func wait(for task: LaunchedTask) async -> TaskOutcome {
+        await withCheckedContinuation { continuation in
+            let early = state.withLock { state -> TaskOutcome? in
+                if let outcome = state.finishedEarly.removeValue(forKey: task.taskID) { return outcome }
+                state.waiting[task.taskID] = continuation
+                return nil
+            }
+            if let early { continuation.resume(returning: early) }
+        }
+    }
+
+    /// Ends a task with the given outcome.
+    public func finish(_ taskID: String, _ outcome: TaskOutcome) {
+        let continuation = state.withLock { state -> CheckedContinuation<TaskOutcome, Never>? in
+            if let c = state.waiting.removeValue(forKey: taskID) { return c }
+            state.finishedEarly[taskID] = outcome
+            return nil
+        }
+        continuation?.resume(returning: outcome)
+    }
+
+    public func stop(_ task: LaunchedTask) {
+        state.withLock { $0.stopped.append(task.taskID) }
+        finish(task.taskID, .signaled(15, stopRequested: true))
+    }
+
+    public func setAdoption(_ taskID: String, _ outcome: AdoptOutcome) {
+        state.withLock { $0.adoptions[taskID] = outcome }
+    }
+
+    public func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
+        state.withLock { $0.adoptions[request.taskID] ?? .lost }
+    }
+}
