@@ -39,6 +39,9 @@ final class LocalTaskLauncher: TaskLauncher {
     }
 
     func launch(_ request: TaskLaunchRequest) async throws(LaunchError) -> LaunchedTask {
+        if request.spec.docker != nil || request.spec.ucr != nil {
+            throw LaunchError("container images are not executed yet: this server runs commands on the host only")
+        }
         let spec = spec(for: request)
         do {
             try await executor.prepare(spec)

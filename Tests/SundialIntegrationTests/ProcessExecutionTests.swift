@@ -33,14 +33,15 @@ import SundialCore
         #expect(lines.last == "clean")
     }
 
-    @Test func argsRunWithoutShell() async throws {
+    @Test func containerJobsFailClearlyUntilContainersLand() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
-        let job = #"{"id":"argsjob","run":{"args":["/bin/echo","$HOME","a b"],"cpus":0.1,"mem":32,"disk":0,"ucr":{"image":{"id":"unused"}}}}"#
+        let job = #"{"id":"boxed","run":{"args":["/bin/echo","hi"],"cpus":0.1,"mem":32,"disk":0,"ucr":{"image":{"id":"alpine"}}}}"#
         #expect(try await server.post("/v1/jobs", job).status == 201)
-        let run = try #require(try await server.post("/v1/jobs/argsjob/runs").json["id"]?.stringValue)
-        #expect(try await finished(server, "argsjob", run)["status"] == "SUCCESS")
-        #expect(try stdout(server, job: "argsjob", run: run) == "$HOME a b\n")
+        let run = try #require(try await server.post("/v1/jobs/boxed/runs").json["id"]?.stringValue)
+        let final = try await finished(server, "boxed", run)
+        #expect(final["status"] == "FAILED")
+        #expect(final["tasks"]?.arrayValue?.first?["status"] == "TASK_FAILED")
     }
 
     @Test func failingCommandFailsTheRun() async throws {

@@ -13,10 +13,18 @@ public enum JobSpecDecoder {
     public static func decode(_ json: JSONValue) throws(ValidationErrors) -> JobSpec {
         var reader = SchemaReader()
         let spec = read(json, reader: &reader)
-        guard reader.errors.isEmpty, let spec else { throw reader.errors }
+        guard reader.errors.isEmpty, var spec else { throw reader.errors }
         let semantic = JobSpecValidator.validate(spec)
         guard semantic.isEmpty else { throw semantic }
+        for index in spec.schedules.indices { spec.schedules[index] = normalized(spec.schedules[index]) }
         return spec
+    }
+
+    /// Expressions are stored in canonical form (`*/1 * * * *` becomes `* * * * *`).
+    static func normalized(_ schedule: ScheduleSpec) -> ScheduleSpec {
+        var schedule = schedule
+        if let cron = try? CronExpression.parse(schedule.cron) { schedule.cron = cron.normalized }
+        return schedule
     }
 
     static func read(_ json: JSONValue, reader: inout SchemaReader) -> JobSpec? {
@@ -64,7 +72,7 @@ public enum JobSpecDecoder {
         guard reader.errors.isEmpty, let schedule else { throw reader.errors }
         let semantic = JobSpecValidator.validate(schedule: schedule, at: .root)
         guard semantic.isEmpty else { throw semantic }
-        return schedule
+        return normalized(schedule)
     }
 
     static func readSchedule(_ json: JSONValue, at path: JSONPath, standalone: Bool, reader: inout SchemaReader) -> ScheduleSpec? {

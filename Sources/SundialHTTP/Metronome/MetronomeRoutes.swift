@@ -325,7 +325,7 @@ struct MetronomeRoutes: Sendable {
         let schedule: ScheduleSpec
         do { schedule = try JobSpecDecoder.decodeSchedule(json, standalone: true) } catch { return MetronomeErrors.invalid(error) }
         do {
-            let added = try await engine.addSchedule(normalized(schedule), to: id)
+            let added = try await engine.addSchedule(schedule, to: id)
             return HTTPReply.json(.created, await scheduleJSON(id, added))
         } catch { return MetronomeErrors.response(for: error as any Error) }
     }
@@ -344,7 +344,7 @@ struct MetronomeRoutes: Sendable {
         do { schedule = try JobSpecDecoder.decodeSchedule(json, standalone: true) } catch { return MetronomeErrors.invalid(error) }
         schedule.id = scheduleID
         do {
-            let updated = try await engine.updateSchedule(normalized(schedule), of: id)
+            let updated = try await engine.updateSchedule(schedule, of: id)
             return HTTPReply.json(.ok, await scheduleJSON(id, updated))
         } catch { return MetronomeErrors.response(for: error as any Error) }
     }
@@ -354,12 +354,6 @@ struct MetronomeRoutes: Sendable {
             try await engine.deleteSchedule(scheduleID, of: id)
             return HTTPReply.empty(.ok)
         } catch { return MetronomeErrors.response(for: error as any Error) }
-    }
-
-    func normalized(_ schedule: ScheduleSpec) -> ScheduleSpec {
-        var schedule = schedule
-        if let cron = try? CronExpression.parse(schedule.cron) { schedule.cron = cron.normalized }
-        return schedule
     }
 }
 
