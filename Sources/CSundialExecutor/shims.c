@@ -48,9 +48,15 @@ int sundial_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 int sundial_epoll_add(int epfd, int fd, uint64_t token) {
     struct epoll_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.events = EPOLLIN;
+    ev.events = EPOLLIN | EPOLLONESHOT;
     ev.data.u64 = token;
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int sundial_epoll_remove(int epfd, int fd) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev);
 }
 
 int sundial_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms) {
@@ -66,6 +72,8 @@ int sundial_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms) {
 
 int sundial_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
+// Note: no O_CLOEXEC in `out_flags`: addopen keeps the flag when open() returns the target fd
+// itself (fd 1 closed in the parent, say), and the file would then be closed by exec.
 static int spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *cwd,
                  const char *out, const char *err, int out_flags, short extra_flags, int block_term_chld) {
     posix_spawn_file_actions_t fa;

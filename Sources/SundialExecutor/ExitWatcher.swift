@@ -60,21 +60,33 @@ final class ExitWatcher: Sendable {
     /// Starts watching `pidfd` (ownership passes to the watcher). When `key` is already
     /// watched the fd is closed and nothing changes.
     func watch(_ key: RunningTask, pidfd: Int32, kind: Kind) {
-        let added: Bool = state.withLock { s in
-            guard !s.shutDown, s.tokens[key] == nil else { return false }
+        enum Outcome { case watching, duplicate, failed }
+        let outcome: Outcome = state.withLock { s in
+            guard !s.shutDown, s.tokens[key] == nil else { return .duplicate }
             let token = s.nextToken
             s.nextToken += 1
+            // Inside the lock so the epoll thread cannot see the token before the entry exists.
+            guard sundial_epoll_add(epfd, pidfd, token) == 0 else {
+                // Cannot watch (out of memory or fds): report it as lost right away.
+                s.entries[token] = Entry(key: key, kind: kind, pidfd: -1, result: .lost)
+                s.tokens[key] = token
+                return .failed
+            }
             s.entries[token] = Entry(key: key, kind: kind, pidfd: pidfd)
             s.tokens[key] = token
-            // Inside the lock so the epoll thread cannot see the token before the entry exists.
-            if sundial_epoll_add(epfd, pidfd, token) != 0 {
-                // Cannot watch (out of memory/fds): report it as exited-unknown right away.
-                s.entries[token]?.pidfd = -1
-                s.entries[token]?.result = .lost
-            }
-            return true
+            return .watching
         }
-        if !added { close(pidfd) }
+        switch outcome {
+        case .watching:
+            break
+        case .duplicate:
+            close(pidfd)
+        case .failed:
+            var code: Int32 = 0
+            var signaled: Int32 = 0
+            _ = sundial_pidfd_reap(pidfd, &code, &signaled)  // no zombie if it has already exited
+            close(pidfd)
+        }
     }
 
     func isWatching(_ key: RunningTask) -> Bool {
@@ -145,6 +157,7 @@ final class ExitWatcher: Sendable {
         var signaled: Int32 = 0
         // Reaps it when it is our child; ECHILD (an adopted supervisor) is fine.
         let reaped = sundial_pidfd_reap(fd, &code, &signaled)
+        _ = sundial_epoll_remove(epfd, fd)
         close(fd)
         let exit: TaskExit
         switch kind {
@@ -180,7 +193,10 @@ final class ExitWatcher: Sendable {
             s.tokens = [:]
             return (fds, waiters)
         }
-        for fd in fds { close(fd) }
+        for fd in fds {
+            _ = sundial_epoll_remove(epfd, fd)
+            close(fd)
+        }
         close(wakefd)
         close(epfd)
         for waiter in waiters { waiter.resume(returning: nil) }

@@ -24,6 +24,14 @@ public final class LocalExecutor: Sendable {
 
     public static let defaultKillGracePeriodSeconds = 3.0
 
+    /// Where the supervisor is expected: `$SUNDIAL_SUPERVISOR`, else `sundial-supervisor` next to
+    /// the running executable (SwiftPM builds every product of the package into one directory).
+    public static func bundledSupervisorPath() -> String {
+        if let path = ProcessInfo.processInfo.environment["SUNDIAL_SUPERVISOR"], !path.isEmpty { return path }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent().appendingPathComponent("sundial-supervisor").path
+    }
+
     public init(supervisorPath: String, artifactCacheDirectory: String) throws {
         guard access(supervisorPath, X_OK) == 0 else {
             throw ExecutorError(.spawnFailed, "supervisor '\(supervisorPath)' is not executable: \(errnoString())")

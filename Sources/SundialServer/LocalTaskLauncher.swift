@@ -14,12 +14,6 @@ final class LocalTaskLauncher: TaskLauncher {
         self.executor = try LocalExecutor(supervisorPath: supervisorPath, artifactCacheDirectory: artifactCache)
     }
 
-    /// `sundial-supervisor` is built next to `sundial`.
-    static func defaultSupervisorPath() -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("sundial-supervisor")
-    }
-
     func sandbox(for request: TaskLaunchRequest) -> String {
         [sandboxRoot, request.jobID.rawValue, request.runID.rawValue, request.taskID].joined(separator: "/")
     }

@@ -21,7 +21,7 @@ public enum SundialServerRunner {
         let store = try SQLiteJobStore(path: configuration.databasePath, durability: configuration.synchronousCommits ? .full : .normal)
         let launcher = try LocalTaskLauncher(
             sandboxRoot: configuration.sandboxDirectory, artifactCache: configuration.artifactCacheDirectory,
-            supervisorPath: configuration.supervisorPath ?? LocalTaskLauncher.defaultSupervisorPath())
+            supervisorPath: configuration.supervisorPath ?? LocalExecutor.bundledSupervisorPath())
         let engine = Engine(
             store: store, launcher: launcher,
             configuration: EngineConfiguration(historyLimit: configuration.historyLimit, baseEnvironment: baseEnvironment()),

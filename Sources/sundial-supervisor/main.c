@@ -172,6 +172,20 @@ static void kill_direct_children(void) {
     closedir(d);
 }
 
+// Writes the status file (tmp + fsync + rename) and returns the supervisor's exit code.
+static int finish(int main_status, int stop_requested) {
+    char status[64];
+    if (WIFSIGNALED(main_status))
+        snprintf(status, sizeof status, "signaled %d stop=%d\n", WTERMSIG(main_status), stop_requested);
+    else
+        snprintf(status, sizeof status, "exited %d stop=%d\n", WEXITSTATUS(main_status), stop_requested);
+    if (write_atomic("status", status, 1) != 0) {
+        say("sundial-supervisor: cannot write %s/.sundial/status: %s\n", sandbox, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 static int parse_groups(const char *s, gid_t *out, int max) {
     int n = 0;
     while (s && *s) {
@@ -192,7 +206,7 @@ int main(int argc, char **argv) {
     uid_t uid = 0;
     gid_t gid = 0;
     const char *groups_arg = NULL;
-    const char *shell_cmd = NULL;
+    char *shell_cmd = NULL;
     char **exec_argv = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -246,13 +260,10 @@ int main(int argc, char **argv) {
         }
     }
 
-    int stop_requested = 0;
-    int main_status = 0;
     pid_t child = fork();
     if (child < 0) {
         say("sundial-supervisor: fork: %s\n", strerror(errno));
-        main_status = 127 << 8;  // as if exited 127
-        goto write_status;
+        return finish(127 << 8, 0);  // as if the task had exited 127
     }
     if (child == 0) {
         setpgid(0, 0);
@@ -272,9 +283,10 @@ int main(int argc, char **argv) {
         sigprocmask(SIG_SETMASK, &empty, NULL);  // a stop that is already pending kills us here
         const char *what;
         if (shell_cmd) {
-            char *sh_argv[] = {"/bin/sh", "-c", (char *)shell_cmd, NULL};
-            what = "/bin/sh";
-            execve("/bin/sh", sh_argv, environ);
+            char sh[] = "/bin/sh", dash_c[] = "-c";
+            char *sh_argv[] = {sh, dash_c, shell_cmd, NULL};
+            what = sh;
+            execve(sh, sh_argv, environ);
         } else {
             what = exec_argv[0];
             execvpe(exec_argv[0], exec_argv, environ);  // PATH from our environment = the task's
@@ -285,6 +297,8 @@ int main(int argc, char **argv) {
     }
     setpgid(child, child);  // also from this side, so a stop right now finds the group
 
+    int stop_requested = 0;
+    int main_status = 0;
     int main_done = 0;
     int killed = 0;
     double deadline = 0;
@@ -340,15 +354,5 @@ int main(int argc, char **argv) {
         if (p < 0 && errno == ECHILD) break;
     }
 
-write_status:;
-    char status[64];
-    if (WIFSIGNALED(main_status))
-        snprintf(status, sizeof status, "signaled %d stop=%d\n", WTERMSIG(main_status), stop_requested);
-    else
-        snprintf(status, sizeof status, "exited %d stop=%d\n", WEXITSTATUS(main_status), stop_requested);
-    if (write_atomic("status", status, 0) != 0) {
-        say("sundial-supervisor: cannot write %s/.sundial/status: %s\n", sandbox, strerror(errno));
-        return 1;
-    }
-    return 0;
+    return finish(main_status, stop_requested);
 }

@@ -16,8 +16,12 @@ int sundial_pidfd_reap(int pidfd, int *code, int *signaled);
 
 /// epoll_create1(EPOLL_CLOEXEC).
 int sundial_epoll_create(void);
-/// EPOLL_CTL_ADD for EPOLLIN with `token` as data.
+/// EPOLL_CTL_ADD for EPOLLIN | EPOLLONESHOT with `token` as data. One-shot, and removed with
+/// sundial_epoll_remove before close: a concurrent posix_spawn briefly holds a copy of every fd,
+/// which would keep a merely closed fd registered (and firing).
 int sundial_epoll_add(int epfd, int fd, uint64_t token);
+/// EPOLL_CTL_DEL.
+int sundial_epoll_remove(int epfd, int fd);
 /// epoll_wait; writes up to `max` tokens. Returns the count, or -1 with errno.
 int sundial_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
 /// eventfd(0, EFD_CLOEXEC|EFD_NONBLOCK).
