@@ -14,5 +14,4 @@ public enum EngineError: Error, Sendable, Equatable {
     case dependencyCycle
     case invalid(ValidationErrors)
     case store(String)
-    case shuttingDown
 }

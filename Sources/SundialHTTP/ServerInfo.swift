@@ -1,18 +1,27 @@
 import Foundation
+import Synchronization
 import SundialCore
 
 /// Facts about this server that `/info`, `/leader` and metrics report.
-public struct ServerInfo: Sendable {
+public final class ServerInfo: Sendable {
     public static let sundialVersion = "0.1.0"
     /// The Metronome release whose API Sundial answers as (for clients that check `/info`).
     public static let metronomeCompatibleVersion = "0.6.44"
 
-    public var advertisedAddress: String
-    public var config: JSONObject
-    public var startedAt: Instant
+    private let address: Mutex<String>
+    public let config: JSONObject
+    public let startedAt: Instant
+
+    /// `host:port` other machines reach this server at.
+    public var advertisedAddress: String { address.withLock { $0 } }
+
+    /// With `--port 0` the real port is known only once the socket is bound.
+    public func boundTo(host: String, port: Int) {
+        address.withLock { $0 = "\(host):\(port)" }
+    }
 
     public init(advertisedAddress: String, config: [String: String], startedAt: Instant = .now()) {
-        self.advertisedAddress = advertisedAddress
+        self.address = Mutex(advertisedAddress)
         var object = JSONObject()
         for key in config.keys.sorted() { object[key] = .string(config[key]!) }
         self.config = object

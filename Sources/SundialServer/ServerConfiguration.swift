@@ -10,7 +10,7 @@ public struct ServerConfiguration: Sendable {
     public var historyLimit: Int = 1000
     /// `full` fsyncs every commit; `normal` survives a crash of sundial but not of the machine.
     public var synchronousCommits: Bool = true
-    /// Where the per-task supervisor binary lives; found next to `sundial` when nil.
+    /// Where the per-task supervisor binary lives; when nil, `$SUNDIAL_SUPERVISOR` or next to `sundial`.
     public var supervisorPath: String?
 
     public init() {}
@@ -31,7 +31,6 @@ public struct ServerConfiguration: Sendable {
         if let sync = environment["SUNDIAL_SYNCHRONOUS_COMMITS"], !sync.isEmpty {
             configuration.synchronousCommits = !["0", "false", "no", "off"].contains(sync.lowercased())
         }
-        if let supervisor = environment["SUNDIAL_SUPERVISOR"], !supervisor.isEmpty { configuration.supervisorPath = supervisor }
         return configuration
     }
 

@@ -28,9 +28,9 @@ public enum SundialServerRunner {
             logger: logger)
         try await engine.start()
 
-        let hostname = ProcessInfo.processInfo.hostName
+        let advertisedHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? ProcessInfo.processInfo.hostName : configuration.host
         let server = ServerInfo(
-            advertisedAddress: "\(configuration.host == "0.0.0.0" ? hostname : configuration.host):\(configuration.port)",
+            advertisedAddress: "\(advertisedHost):\(configuration.port)",
             config: [
                 "sundial.host": configuration.host, "sundial.port": String(configuration.port),
                 "sundial.data-dir": configuration.dataDirectory, "metronome.history.count": String(configuration.historyLimit),
@@ -42,6 +42,7 @@ public enum SundialServerRunner {
             services: [EngineTimerService(engine: engine), HistoryPruningService(store: store, keep: configuration.historyLimit)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
+                server.boundTo(host: advertisedHost, port: port)
                 // Tests and scripts read this line to find an ephemeral port.
                 FileHandle.standardOutput.write(Data("sundial listening on http://\(configuration.host):\(port)\n".utf8))
             },

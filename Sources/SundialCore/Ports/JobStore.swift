@@ -7,7 +7,7 @@ public protocol JobStore: Sendable {
     /// once they are durable (or failed). Synchronous so that callers on one actor keep
     /// their write order.
     func submit(_ changes: [StoreChange], completion: @escaping @Sendable (Result<Void, StoreError>) -> Void)
-    /// Finished runs of a job, newest first (for reads beyond the in-memory window).
+    /// One run by id, finished or not (finished runs are not kept in the engine's memory).
     func finishedRun(job: JobID, run: RunID) async throws(StoreError) -> JobRun?
 }
 

@@ -58,8 +58,6 @@ enum MetronomeErrors {
             invalid(errors)
         case .store(let text):
             message(.serviceUnavailable, "Storage failure: \(text)")
-        case .shuttingDown:
-            message(.serviceUnavailable, "Server is shutting down")
         }
     }
 }
