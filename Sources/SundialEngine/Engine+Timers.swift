@@ -7,11 +7,13 @@ extension Engine {
     /// recorded as missed.
     func arm(job jobID: JobID, schedule: ScheduleSpec, now: Instant, catchUp: Bool) {
         let key = ScheduleKey(jobID: jobID, scheduleID: schedule.id)
-        guard schedule.enabled, let compiled = CompiledSchedule(schedule) else {
+        guard let compiled = CompiledSchedule(schedule) else {
             disarm(key)
-            if let compiled = CompiledSchedule(schedule) {
-                armed[key] = ArmedSchedule(compiled: compiled, spec: schedule, next: nil, generation: 0)
-            }
+            return
+        }
+        guard schedule.enabled else {
+            // Kept without a timer so `nextRunAt` is still reported, as Metronome does.
+            armed[key] = ArmedSchedule(compiled: compiled, spec: schedule, next: nil, generation: 0)
             return
         }
         nextGeneration += 1
@@ -104,7 +106,7 @@ extension Engine {
     func fire(_ entry: TimerEntry, now: Instant) {
         guard var schedule = armed[entry.key], schedule.generation == entry.generation, let job = jobs[entry.key.jobID] else { return }
         let slot = entry.instant
-        let following = schedule.compiled.next(after: max(slot, now.adding(milliseconds: -1)) )
+        let following = schedule.compiled.next(after: max(slot, now.adding(milliseconds: -1)))
         schedule.next = following
         armed[entry.key] = schedule
         if let following { timers.insert(TimerEntry(instant: following, key: entry.key, generation: entry.generation)) }

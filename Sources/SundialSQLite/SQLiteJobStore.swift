@@ -146,9 +146,9 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    // MARK: Reads
+    // MARK: Reads and maintenance (on the writer queue, between group commits)
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(StoreError) -> T {
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(StoreError) -> T {
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             queue.async {
                 do throws(StoreError) { continuation.resume(returning: .success(try body())) } catch { continuation.resume(returning: .failure(error)) }
@@ -158,7 +158,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func load(historyLimit: Int) async throws(StoreError) -> StoreSnapshot {
-        try await read { () throws(StoreError) -> StoreSnapshot in
+        try await onQueue { () throws(StoreError) -> StoreSnapshot in
             var snapshot = StoreSnapshot()
             try self.connection.run("SELECT id, spec FROM jobs ORDER BY id") { row throws(StoreError) in
                 let id = row.text(0)
@@ -205,7 +205,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func finishedRun(job: JobID, run: RunID) async throws(StoreError) -> JobRun? {
-        try await read { () throws(StoreError) -> JobRun? in
+        try await onQueue { () throws(StoreError) -> JobRun? in
             var found: JobRun?
             try self.connection.run(
                 "SELECT job_id, run_id, status, created_at, completed_at, schedule_id, scheduled_at, data FROM runs WHERE job_id = ?1 AND run_id = ?2",
@@ -217,7 +217,7 @@ public final class SQLiteJobStore: JobStore {
 
     /// Missed slots of a job, newest first.
     public func missedSlots(job: JobID, limit: Int) async throws(StoreError) -> [MissedSlot] {
-        try await read { () throws(StoreError) -> [MissedSlot] in
+        try await onQueue { () throws(StoreError) -> [MissedSlot] in
             var slots: [MissedSlot] = []
             try self.connection.run(
                 "SELECT schedule_id, instant, recorded_at FROM missed_slots WHERE job_id = ?1 ORDER BY instant DESC LIMIT ?2",
@@ -231,7 +231,7 @@ public final class SQLiteJobStore: JobStore {
 
     /// Removes finished runs beyond the newest `keep` of each job and status.
     public func pruneFinishedRuns(keep: Int) async throws(StoreError) {
-        try await read { () throws(StoreError) in
+        try await onQueue { () throws(StoreError) in
             try self.connection.run(
                 """
                 DELETE FROM runs WHERE rowid IN (

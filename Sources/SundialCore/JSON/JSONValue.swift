@@ -44,12 +44,15 @@ public enum JSONValue: Sendable, Hashable {
         return false
     }
 
+    /// Whether a number counts as a JSON-schema integer (whole, and exact in a Double).
+    public static func isIntegral(_ n: Double) -> Bool { n.rounded(.towardZero) == n && abs(n) < 1e15 }
+
     /// The JSON-schema type name, used in "expected X, found Y" messages.
     public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"
-        case .number(let n): n.rounded(.towardZero) == n && abs(n) < 1e15 ? "integer" : "number"
+        case .number(let n): JSONValue.isIntegral(n) ? "integer" : "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"

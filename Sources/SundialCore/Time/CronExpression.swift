@@ -115,7 +115,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let result: Int?
         switch schedule {
         case .every(let period):
-            result = (CronCivil.floorDiv(t0, period) + 1) * period
+            result = (CivilCalendar.floorDiv(t0, period) + 1) * period
         case .fields(let set):
             result = Self.nextFire(set, after: t0, in: zone)
         }

@@ -99,7 +99,7 @@ struct CronFieldSet: Sendable, Hashable {
     /// when only one is restricted only that one applies.
     @inline(__always)
     func dayMask(year: Int, month: Int) -> UInt32 {
-        let dim = CronCivil.daysInMonth(year: year, month: month)
+        let dim = CivilCalendar.daysInMonth(year: year, month: month)
         let valid: UInt32 = (UInt32.max >> UInt32(31 - dim)) & ~1
         if !dayOfMonthRestricted && !dayOfWeekRestricted { return valid }
         var result: UInt32 = 0
@@ -114,7 +114,7 @@ struct CronFieldSet: Sendable, Hashable {
                     if dim - k >= 1 { result |= 1 << UInt32(dim - k) }
                 }
                 if lastWeekdayOfMonth || nearestWeekday != 0 {
-                    firstWeekday = CronCivil.weekday(days: CronCivil.days(year: year, month: month, day: 1))
+                    firstWeekday = CivilCalendar.weekday(days: CivilCalendar.days(year: year, month: month, day: 1))
                     if lastWeekdayOfMonth {
                         let wd = (firstWeekday + dim - 1) % 7
                         let d = wd == 6 ? dim - 1 : (wd == 0 ? dim - 2 : dim)
@@ -136,7 +136,7 @@ struct CronFieldSet: Sendable, Hashable {
         }
         if dayOfWeekRestricted {
             if firstWeekday < 0 {
-                firstWeekday = CronCivil.weekday(days: CronCivil.days(year: year, month: month, day: 1))
+                firstWeekday = CivilCalendar.weekday(days: CivilCalendar.days(year: year, month: month, day: 1))
             }
             let w = UInt32(weekdays)
             // bit j of `rotated`: day 1 + j matches
@@ -171,10 +171,10 @@ struct CronFieldSet: Sendable, Hashable {
     /// The smallest civil time (seconds, minute-aligned) `>= lowerBound` whose fields match,
     /// or nil when there is none (only possible with a year field).
     func nextCivilMatch(atOrAfter lowerBound: Int) -> Int? {
-        let startMinute = -CronCivil.floorDiv(-lowerBound, 60)  // ceiling
-        let startDay = CronCivil.floorDiv(startMinute, 1440)
+        let startMinute = -CivilCalendar.floorDiv(-lowerBound, 60)  // ceiling
+        let startDay = CivilCalendar.floorDiv(startMinute, 1440)
         let minuteOfDay = startMinute - startDay * 1440
-        var (y, m, d) = CronCivil.date(days: startDay)
+        var (y, m, d) = CivilCalendar.date(days: startDay)
         var h = minuteOfDay / 60
         var mi = minuteOfDay % 60
         // Expressions that can never fire are rejected at parse time, so without a year field
@@ -204,7 +204,7 @@ struct CronFieldSet: Sendable, Hashable {
                         let minuteSet = mi < 60 ? minutes & (UInt64.max << UInt64(mi)) : 0
                         if minuteSet != 0 {
                             mi = minuteSet.trailingZeroBitCount
-                            let day = CronCivil.days(year: y, month: m, day: d)
+                            let day = CivilCalendar.days(year: y, month: m, day: d)
                             return (day * 1440 + h * 60 + mi) * 60
                         }
                         h += 1; mi = 0

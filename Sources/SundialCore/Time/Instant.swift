@@ -105,10 +105,10 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         } else {
             return nil
         }
-        guard i == bytes.count, (1...12).contains(month), (1...CivilTime.daysIn(month: month, year: year)).contains(day),
+        guard i == bytes.count, (1...12).contains(month), (1...CivilCalendar.daysInMonth(year: year, month: month)).contains(day),
             hour < 24, minute < 60, second < 61
         else { return nil }
-        let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilCalendar.days(year: year, month: month, day: day)
         let seconds = Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
         return Instant(millisecondsSinceEpoch: seconds * 1000 + Int64(millis))
     }
@@ -119,60 +119,19 @@ private func pad(_ value: Int, _ width: Int) -> String {
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
 
-/// Proleptic Gregorian civil time arithmetic (Howard Hinnant's algorithms), used instead of
-/// Calendar for speed and for predictable behaviour.
+/// The UTC civil fields of an instant (the arithmetic lives in `CivilCalendar`).
 struct CivilTime {
     var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
 
     init(millisecondsSinceEpoch ms: Int64) {
         let millis = Int(((ms % 1000) + 1000) % 1000)
-        let totalSeconds = (ms - Int64(millis)) / 1000
-        var days = totalSeconds / 86400
-        var secondsOfDay = totalSeconds % 86400
-        if secondsOfDay < 0 {
-            secondsOfDay += 86400
-            days -= 1
-        }
-        let (y, m, d) = CivilTime.civilFromDays(Int(days))
-        year = y
-        month = m
-        day = d
-        hour = Int(secondsOfDay / 3600)
-        minute = Int(secondsOfDay % 3600 / 60)
-        second = Int(secondsOfDay % 60)
+        let totalSeconds = Int((ms - Int64(millis)) / 1000)
+        let days = CivilCalendar.floorDiv(totalSeconds, CivilCalendar.secondsPerDay)
+        let secondsOfDay = totalSeconds - days * CivilCalendar.secondsPerDay
+        (year, month, day) = CivilCalendar.date(days: days)
+        hour = secondsOfDay / 3600
+        minute = secondsOfDay % 3600 / 60
+        second = secondsOfDay % 60
         millisecond = millis
-    }
-
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
-
-    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 }

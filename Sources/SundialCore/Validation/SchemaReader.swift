@@ -76,7 +76,7 @@ public struct SchemaReader {
 
     public mutating func integer(_ value: JSONValue?, at path: JSONPath, minimum: Int? = nil) -> Int? {
         guard let value, !value.isNull else { return nil }
-        guard case .number(let n) = value, n.rounded(.towardZero) == n, abs(n) < 1e15 else {
+        guard case .number(let n) = value, JSONValue.isIntegral(n) else {
             wrongType(path, expected: "integer", found: value)
             return nil
         }

@@ -4,7 +4,7 @@
 // exactly 86 400 seconds; a zone's offset maps an instant `u` to civil seconds `u + offset`.
 // The algorithms are Howard Hinnant's `days_from_civil` / `civil_from_days`.
 
-enum CronCivil {
+enum CivilCalendar {
     static let secondsPerDay = 86_400
 
     /// Days since 1970-01-01 for a proleptic Gregorian date.
