@@ -60,7 +60,10 @@ public actor Engine {
         }
         started = true
         metrics.jobs = jobs.count
-        for run in snapshot.activeRuns where jobs[run.jobID] != nil { reconcile(run) }
+        for run in snapshot.activeRuns where jobs[run.jobID] != nil {
+            reconcile(run)
+            watchStartingDeadline(run)
+        }
         let now = clock.now()
         for job in jobs.values {
             for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
@@ -121,6 +124,13 @@ public actor Engine {
     public func run(_ jobID: JobID, _ runID: RunID) async -> JobRun? {
         if let state = runs[jobID]?[runID] { return state.run }
         return try? await store.finishedRun(job: jobID, run: runID)
+    }
+
+    /// Slots of a job that did not run (past their starting deadline, or coalesced into a
+    /// later slot), newest first.
+    public func missedSlots(of id: JobID, limit: Int) async throws(EngineError) -> [MissedSlot] {
+        guard jobs[id] != nil else { throw .jobNotFound(id) }
+        do { return try await store.missedSlots(job: id, limit: limit) } catch { throw .store(error.description) }
     }
 
     /// The next instant the schedule will fire (what the timer is armed with).

@@ -21,6 +21,8 @@ public struct EngineMetrics: Sendable {
     public var scheduledTriggers = 0
     public var skippedTriggers = 0
     public var missedSlots = 0
+    /// Scheduled runs aborted because they were not ACTIVE by their starting deadline.
+    public var startingDeadlineAborts = 0
     public var activeRuns = 0
     public var jobs = 0
     public init() {}

@@ -74,6 +74,32 @@ import SundialCore
     }
 }
 
+extension ScheduleFiringTests {
+    @Test func slotsMissedWhileDownAreVisibleThroughTheAPI() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let job = #"{"id":"gappy","run":{"cmd":"true","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s","startingDeadlineSeconds":60}]}"#
+        #expect(try await server.post("/v1/jobs", job).status == 201)
+        try await Task.sleep(for: .milliseconds(1200))
+        server.kill9()
+        try await Task.sleep(for: .milliseconds(3500))
+        try await server.start()
+        // Three or more slots passed while down: the latest ran at start, the rest are listed.
+        let listed = try await server.eventually(timeout: 5) {
+            (try await server.get("/v1/jobs/gappy/missed-slots").json.arrayValue?.count ?? 0) >= 2
+        }
+        #expect(listed)
+        let slots = try await server.get("/v1/jobs/gappy/missed-slots?limit=1").json.arrayValue ?? []
+        #expect(slots.count == 1)
+        #expect(slots.first?["scheduleId"]?.stringValue == "tick")
+        #expect(slots.first?["scheduledAt"]?.stringValue?.hasSuffix("+0000") == true)
+        let metrics = try await server.get("/v1/metrics").json
+        #expect((metrics["counters"]?["sundial.schedule.missed.counter"]?["count"]?.numberValue ?? 0) >= 2)
+        #expect(try await server.get("/v1/jobs/gappy/missed-slots?limit=0").status == 400)
+        #expect(try await server.get("/v1/jobs/nope/missed-slots").status == 404)
+    }
+}
+
 /// Reads the database with Python's sqlite3 module (always present with python3).
 func runSQLite(_ path: String, _ sql: String) throws -> String {
     let process = Process()
