@@ -5,17 +5,3 @@ public protocol EngineClock: Sendable {
     /// Returns at `deadline` (or soon after), or throws when the task is cancelled.
     func sleep(until deadline: Instant) async throws
 }
-
-/// Wall-clock time. Sleeps on the monotonic clock and re-checks the wall clock on waking, so
-/// a clock set backwards never fires early.
-public struct SystemClock: EngineClock {
-    public init() {}
-    public func now() -> Instant { Instant.now() }
-    public func sleep(until deadline: Instant) async throws {
-        while true {
-            let remaining = deadline.millisecondsSinceEpoch - now().millisecondsSinceEpoch
-            if remaining <= 0 { return }
-            try await Task.sleep(for: .milliseconds(remaining), tolerance: .zero, clock: .continuous)
-        }
-    }
-}
