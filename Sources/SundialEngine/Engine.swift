@@ -20,6 +20,8 @@ public actor Engine {
     var cursors: [ScheduleKey: Instant] = [:]
     var children: [JobID: Set<JobID>] = [:]
     var metrics = EngineMetrics()
+    var triggerSkew = LatencyRecorder()
+    var processStartSkew = LatencyRecorder()
 
     var armed: [ScheduleKey: ArmedSchedule] = [:]
     var timers = Heap<TimerEntry>()
@@ -152,6 +154,8 @@ public actor Engine {
         var m = metrics
         m.jobs = jobs.count
         m.activeRuns = runs.values.reduce(0) { $0 + $1.count }
+        m.triggerSkew = triggerSkew.summary
+        m.processStartSkew = processStartSkew.summary
         return m
     }
 }

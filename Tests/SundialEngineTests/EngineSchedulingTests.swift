@@ -68,6 +68,10 @@ import SundialTestSupport
         #expect(runs.first?.trigger == .schedule(id: "s1", instant: Instant.parse("2026-03-07T12:01:00Z")!))
         #expect(runs.first?.createdAt == Instant.parse("2026-03-07T12:01:00Z"))
         #expect(await h.engine.nextRunAt(JobID("every-minute")!, scheduleID: "s1") == Instant.parse("2026-03-07T12:02:00Z"))
+        let metrics = await h.engine.currentMetrics()
+        #expect(metrics.triggerSkew.count == 1)
+        #expect(metrics.triggerSkew.max == 0, "the manual clock stood still at the slot")
+        #expect(metrics.processStartSkew.count == 1)
     }
 
     @Test func forbidSkipsWhileARunIsActive() async throws {

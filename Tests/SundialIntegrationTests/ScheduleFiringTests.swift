@@ -17,6 +17,9 @@ import SundialCore
         let job = #"{"id":"ticker","run":{"cmd":"true","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s"}]}"#
         #expect(try await server.post("/v1/jobs", job).status == 201)
         #expect(try await server.eventually(timeout: 10) { try await runsRecorded(server, "ticker") >= 2 })
+        let skew = try await server.get("/v1/metrics").json["histograms"]?["sundial.schedule.trigger-skew.microseconds"]
+        #expect((skew?["count"]?.numberValue ?? 0) >= 2)
+        #expect((skew?["min"]?.numberValue ?? -1) >= 0, "never before the slot")
         let disabled = try await server.put("/v1/jobs/ticker/schedules/tick", #"{"id":"tick","cron":"@every 1s","enabled":false}"#)
         #expect(disabled.status == 200)
         try await Task.sleep(for: .milliseconds(300))

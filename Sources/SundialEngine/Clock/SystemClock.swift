@@ -13,6 +13,12 @@ public struct SystemClock: EngineClock {
 
     public func now() -> Instant { Instant.now() }
 
+    public func nowMicroseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
+    }
+
     public func sleep(until deadline: Instant) async throws {
         if deadline <= now() { return }
         try await WallClockTimer.shared.sleep(until: deadline)

@@ -150,7 +150,20 @@ struct MetronomeRoutes: Sendable {
                 "metronome.jobs.gauge": gauge(Double(m.jobs)),
                 "metronome.uptime.gauge.seconds": gauge(server.uptimeSeconds()),
             ])),
-            "histograms": [:], "meters": [:], "timers": [:],
+            "histograms": .object(JSONObject([
+                "sundial.schedule.trigger-skew.microseconds": histogram(m.triggerSkew),
+                "sundial.schedule.process-start-skew.microseconds": histogram(m.processStartSkew),
+            ])),
+            "meters": [:], "timers": [:],
+        ]))
+    }
+
+    /// Dropwizard's histogram shape, as Metronome's metrics use.
+    func histogram(_ s: LatencySummary) -> JSONValue {
+        .object(JSONObject([
+            "count": .number(Double(s.count)), "min": .number(Double(s.min)), "max": .number(Double(s.max)),
+            "mean": .number(s.mean.rounded()), "p50": .number(Double(s.p50)), "p75": .number(Double(s.p75)),
+            "p95": .number(Double(s.p95)), "p99": .number(Double(s.p99)), "p999": .number(Double(s.p999)),
         ]))
     }
 
