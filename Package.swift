@@ -62,6 +62,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
+        // Benchmark: cron next-fire evaluations per second (BENCHMARKS.md).
+        .executableTarget(name: "sundial-cron-bench", dependencies: ["SundialCore"]),
         // Manual clock and fake launcher for engine tests.
         .target(name: "SundialTestSupport", dependencies: ["SundialCore"]),
         .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"]),
