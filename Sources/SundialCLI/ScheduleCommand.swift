@@ -12,9 +12,9 @@ struct ScheduleCommand: AsyncParsableCommand {
 /// code the engine fires with.
 struct NextCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "next", abstract: "Print the next fire instants of a cron expression, one RFC 3339 UTC instant per line.")
+        commandName: "next", abstract: "Print the next fire instants of a cron or ISO 8601 expression, one RFC 3339 UTC instant per line.")
 
-    @Argument(help: "A cron expression, e.g. '30 2 * * *' or '@every 90s'.")
+    @Argument(help: "A cron expression, e.g. '30 2 * * *' or '@every 90s', or an ISO 8601 interval, e.g. 'R/2026-01-01T00:00:00Z/P1D'.")
     var expression: String
 
     @Option(help: "IANA time zone the expression is evaluated in.")
@@ -28,15 +28,25 @@ struct NextCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard count > 0 else { throw ValidationError("--count must be positive") }
-        let cron: CronExpression
-        do { cron = try CronExpression.parse(expression) } catch { throw ValidationError(error.description) }
-        guard let zone = TimeZone(identifier: timezone) else { throw ValidationError("unknown time zone '\(timezone)'") }
         var start = Instant.now()
         if let from {
             guard let parsed = Instant.parse(from) else { throw ValidationError("--from must be an RFC 3339 instant, e.g. 2026-03-08T00:00:00Z") }
             start = parsed
         }
-        let schedule = CompiledSchedule(expression: .cron(cron), zone: zone)
+        let schedule: CompiledSchedule
+        if expression.hasPrefix("R"), expression.contains("/") {
+            // An ISO 8601 repeating interval; --timezone plays Chronos' scheduleTimeZone.
+            let iso: ISO8601Schedule
+            do { iso = try ISO8601Schedule.parse(expression, scheduleTimeZone: timezone == "UTC" ? "" : timezone, now: start) } catch {
+                throw ValidationError(error.description)
+            }
+            schedule = CompiledSchedule(expression: .iso8601(iso), zone: iso.zone)
+        } else {
+            let cron: CronExpression
+            do { cron = try CronExpression.parse(expression) } catch { throw ValidationError(error.description) }
+            guard let zone = TimeZone(identifier: timezone) else { throw ValidationError("unknown time zone '\(timezone)'") }
+            schedule = CompiledSchedule(expression: .cron(cron), zone: zone)
+        }
         for instant in schedule.upcoming(after: start, count: count) { print(instant.rfc3339) }
     }
 }
