@@ -162,7 +162,7 @@ public struct ISO8601Schedule: Sendable, Hashable, CustomStringConvertible {
         return "\(count)/\(Self.format(start, in: zone))/\(period)"
     }
 
-    static func format(_ instant: Instant, in zone: TimeZone) -> String {
+    public static func format(_ instant: Instant, in zone: TimeZone) -> String {
         let offset = ZonedWallClock.offsetSeconds(zone, atSecond: CivilCalendar.floorDiv64(instant.millisecondsSinceEpoch, 1000))
         let c = CivilTime(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset * 1000)
         func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
