@@ -8,6 +8,8 @@ extension Engine {
         reservedIDs.insert(spec.id)
         defer { reservedIDs.remove(spec.id) }
         let now = clock.now()
+        var spec = spec
+        spec.dependenciesChangedAt = spec.dependencies.isEmpty ? nil : now
         var changes: [StoreChange] = [.putJob(spec)]
         for schedule in spec.schedules { changes.append(.putCursor(spec.id, scheduleID: schedule.id, initialCursor(schedule, now: now))) }
         try await persist(changes)
@@ -30,6 +32,7 @@ extension Engine {
         guard let previous = jobs[spec.id] else { throw .jobNotFound(spec.id) }
         var updated = spec
         if updated.chronos == nil { updated.chronos = previous.chronos }
+        updated.dependenciesChangedAt = Set(updated.dependencies) == Set(previous.dependencies) ? previous.dependenciesChangedAt : clock.now()
         if keepSchedules { updated.schedules = previous.schedules }
         if !keepSchedules && validate {
             let errors = JobSpecValidator.validate(updated)
@@ -67,6 +70,7 @@ extension Engine {
             var parents = child.dependencies.filter { $0 != id }
             for parent in job.dependencies where !parents.contains(parent) && parent != childID { parents.append(parent) }
             child.dependencies = parents
+            child.dependenciesChangedAt = clock.now()
             rewired.append(child)
         }
         try await persist([.deleteJob(id)] + rewired.map { .putJob($0) })

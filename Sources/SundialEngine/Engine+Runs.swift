@@ -255,9 +255,10 @@ extension Engine {
         for childID in (children[parent] ?? []).sorted() {
             guard let child = jobs[childID], runs[childID]?.isEmpty ?? true, child.chronos?.disabled != true else { continue }
             let childHistory = histories[childID]
-            // The child last ran when its newest run started, or when it was marked successful.
+            // The child last ran when its newest run started, or when it was marked successful;
+            // a change of its parents counts as a fresh start.
             let childLastRun = [childHistory?.successfulFinishedRuns.first?.createdAt, childHistory?.failedFinishedRuns.first?.createdAt,
-                                childHistory?.lastSuccessAt].compactMap { $0 }.max()
+                                childHistory?.lastSuccessAt, child.dependenciesChangedAt].compactMap { $0 }.max()
             let ready = child.dependencies.allSatisfy { parentID in
                 guard let history = histories[parentID] else { return false }
                 var done = history.lastSuccessAt

@@ -28,7 +28,7 @@ public enum JobSpecDecoder {
     }
 
     static func read(_ json: JSONValue, reader: inout SchemaReader, stored: Bool = false) -> JobSpec? {
-        let allowed = stored ? topLevelKeys.union(["chronos"]) : topLevelKeys
+        let allowed = stored ? topLevelKeys.union(["chronos", "dependenciesChangedAt"]) : topLevelKeys
         guard let object = reader.object(json, at: .root, allowed: allowed, required: ["id", "run"]) else { return nil }
         let idText = reader.string(object["id"], at: JSONPath.root.key("id"), minLength: 1)
         var id: JobID?
@@ -64,7 +64,9 @@ public enum JobSpecDecoder {
         }
         guard let id, let run else { return nil }
         let chronos = stored ? object["chronos"].flatMap(ChronosFieldsStorage.decode) : nil
-        return JobSpec(id: id, description: description, labels: labels, dependencies: dependencies, schedules: schedules, run: run, chronos: chronos)
+        var spec = JobSpec(id: id, description: description, labels: labels, dependencies: dependencies, schedules: schedules, run: run, chronos: chronos)
+        if stored { spec.dependenciesChangedAt = object["dependenciesChangedAt"]?.numberValue.map { Instant(millisecondsSinceEpoch: Int64($0)) } }
+        return spec
     }
 
     /// Decodes a schedule. Standalone schedules (`POST …/schedules`) use the stricter id rule.

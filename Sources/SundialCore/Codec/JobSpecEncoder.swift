@@ -41,6 +41,9 @@ public enum JobSpecEncoder {
             })
         }
         if options.storageExtensions, let chronos = job.chronos { o["chronos"] = ChronosFieldsStorage.encode(chronos) }
+        if options.storageExtensions, let changed = job.dependenciesChangedAt {
+            o["dependenciesChangedAt"] = .number(Double(changed.millisecondsSinceEpoch))
+        }
         return o
     }
 

@@ -11,6 +11,9 @@ public struct JobSpec: Sendable, Hashable {
     public var run: RunSpec
     /// Present for jobs created or last written through the Chronos API.
     public var chronos: ChronosFields?
+    /// When `dependencies` last changed (set by the engine): parents' successes before it
+    /// do not trigger the job.
+    public var dependenciesChangedAt: Instant?
 
     public init(
         id: JobID, description: String? = nil, labels: [String: String] = [:], dependencies: [JobID] = [],
