@@ -80,15 +80,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             second = s
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
                 i += 1
-                var scale = 100
-                var digits = 0
-                while i < bytes.count, (48...57).contains(bytes[i]) {
-                    millis += Int(bytes[i] - 48) * scale
-                    scale /= 10
-                    i += 1
-                    digits += 1
-                }
-                guard digits > 0 else { return nil }
+                guard let fraction = DecimalFraction.milliseconds(bytes, &i) else { return nil }
+                millis = fraction
             }
         }
         var offsetSeconds = 0
@@ -114,10 +107,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 }
 
-private func pad(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-}
+private func pad(_ value: Int, _ width: Int) -> String { zeroPadded(value, width) }
 
 /// The UTC civil fields of an instant (the arithmetic lives in `CivilCalendar`).
 struct CivilTime {

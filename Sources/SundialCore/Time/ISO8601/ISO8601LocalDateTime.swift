@@ -50,15 +50,8 @@ struct ISO8601LocalDateTime {
                     second = s
                     if peek(".") || peek(",") {
                         i += 1
-                        var scale = 100
-                        var digits = 0
-                        while i < bytes.count, (48...57).contains(bytes[i]) {
-                            millis += Int(bytes[i] - 48) * scale
-                            scale /= 10
-                            digits += 1
-                            i += 1
-                        }
-                        guard digits > 0 else { return nil }
+                        guard let fraction = DecimalFraction.milliseconds(bytes, &i) else { return nil }
+                        millis = fraction
                     }
                 }
             }

@@ -70,15 +70,8 @@ public struct ISO8601Period: Sendable, Hashable, CustomStringConvertible {
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
                 fraction = true
                 i += 1
-                var scale = 100
-                var fractionDigits = 0
-                while i < bytes.count, (48...57).contains(bytes[i]) {
-                    millis += Int(bytes[i] - 48) * scale
-                    scale /= 10
-                    fractionDigits += 1
-                    i += 1
-                }
-                guard fractionDigits > 0 else { return nil }
+                guard let fractionMillis = DecimalFraction.milliseconds(bytes, &i) else { return nil }
+                millis = fractionMillis
             }
             guard digits > 0, i < bytes.count else { return nil }
             let designator = bytes[i]
@@ -115,10 +108,7 @@ public struct ISO8601Period: Sendable, Hashable, CustomStringConvertible {
             if minutes != 0 { text += "\(minutes)M" }
             if seconds != 0 || milliseconds != 0 {
                 text += "\(seconds)"
-                if milliseconds != 0 {
-                    let ms = String(milliseconds)
-                    text += "." + String(repeating: "0", count: 3 - ms.count) + ms
-                }
+                if milliseconds != 0 { text += "." + zeroPadded(milliseconds, 3) }
                 text += "S"
             }
         }

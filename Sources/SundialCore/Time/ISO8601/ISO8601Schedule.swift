@@ -165,7 +165,7 @@ public struct ISO8601Schedule: Sendable, Hashable, CustomStringConvertible {
     public static func format(_ instant: Instant, in zone: TimeZone) -> String {
         let offset = ZonedWallClock.offsetSeconds(zone, atSecond: CivilCalendar.floorDiv64(instant.millisecondsSinceEpoch, 1000))
         let c = CivilTime(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset * 1000)
-        func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        let pad = zeroPadded
         var text = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millisecond, 3))"
         if offset == 0 {
             text += "Z"
