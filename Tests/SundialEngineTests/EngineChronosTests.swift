@@ -67,6 +67,9 @@ import SundialTestSupport
         _ = try await h.engine.createJob(job("a"))
         _ = try await h.engine.createJob(job("b"))
         _ = try await h.engine.createJob(job("c", parents: ["a", "b"]))
+        var disabled = job("disabled-child", parents: ["b"])
+        disabled.chronos?.disabled = true
+        _ = try await h.engine.createJob(disabled)
         await h.advance(to: start.adding(seconds: 1))
         try await h.engine.markSuccess(JobID("a")!)
         await h.settle()

@@ -85,6 +85,20 @@ import SundialCore
         #expect(ChronosTaskID.parse("garbage") == nil)
     }
 
+    @Test func extremeNumbersAreClampedOrRefusedNotTrapped() throws {
+        let huge = try ChronosJobDecoder.decode(
+            ["name": "x", "schedule": "R/2030-01-01T00:00:00Z/PT1H", "retries": 1e300, "maxCompletionTime": -1e300, "cpus": "inf", "mem": 1e300], now: .now())
+        #expect(huge.spec.run.restart.maxRetries == 1000)
+        #expect(huge.spec.chronos?.maxCompletionTime == 0)
+        #expect(huge.spec.run.cpus == 0.1 && huge.spec.run.mem == 128)
+        #expect(throws: ChronosRequestError.self) {
+            _ = try ChronosJobDecoder.decode(["name": "x", "schedule": "R/2030-01-01T00:00:00Z/P999999999Y"], now: .now())
+        }
+        #expect(throws: ChronosRequestError.self) {
+            _ = try ChronosJobDecoder.decode(["name": "x", "schedule": "R/2030-01-01T00:00:00Z/PT1H", "epsilon": "P1M"], now: .now())
+        }
+    }
+
     @Test func namesBecomeMetronomeIDs() {
         #expect(ChronosNames.metronomeID(for: "sample.name", isTaken: { _ in false }).rawValue == "sample.name")
         #expect(ChronosNames.metronomeID(for: "SAMPLE_JOB1", isTaken: { _ in false }).rawValue == "sample-job1")
@@ -107,7 +121,7 @@ import SundialCore
         #expect(strings.spec.run.cpus == 0.5 && strings.spec.run.mem == 512)
         let nulls = try ChronosJobDecoder.decode(["name": "x", "schedule": "R/2030-01-01T00:00:00Z/PT1H", "retries": nil, "owner": nil, "shell": nil], now: now)
         let nullsJSON = ChronosJobEncoder.encode(nulls.spec, history: JobHistory(), parentNames: [])
-        #expect(nullsJSON["retries"] == 0 && nullsJSON["owner"] == "null")
+        #expect(nullsJSON["retries"] == 0 && nullsJSON["owner"] == "null" && nullsJSON["shell"] == false)
         let dependency = try ChronosJobDecoder.decode(["name": "child", "command": "c", "parents": ["a", "b"]], now: now)
         #expect(dependency.parents == ["a", "b"] && dependency.spec.schedules.isEmpty)
         let runOnce = try ChronosJobDecoder.decode(["name": "x", "command": "c"], now: now)

@@ -23,7 +23,7 @@ public enum ChronosJobDecoder {
         // The server reads `dataProcessingJobType`; the docs call it `dataJob`: accept both.
         fields.dataProcessingJobType = r.bool("dataProcessingJobType") || r.bool("dataJob")
         fields.highPriority = r.bool("highPriority")
-        fields.maxCompletionTime = Int64(r.number("maxCompletionTime"))
+        fields.maxCompletionTime = Int64(max(0, r.integer("maxCompletionTime")))
         fields.uris = r.strings("uris")
         fields.async = r.bool("async")
         fields.disabled = r.bool("disabled")
@@ -53,7 +53,7 @@ public enum ChronosJobDecoder {
         }
         run.artifacts = fetch + fields.uris.map { Artifact(uri: $0, extract: true, executable: false, cache: false) }
         run.placement.constraints = try readConstraints(object["constraints"])
-        let retries = object["retries"] == nil ? ChronosDefaults.retries : max(0, Int(r.number("retries")))
+        let retries = object["retries"] == nil ? ChronosDefaults.retries : min(1000, max(0, r.integer("retries")))
         run.restart = retries > 0 ? RestartPolicy(policy: .ON_FAILURE, maxRetries: retries) : RestartPolicy(policy: .NEVER, maxRetries: 0)
         if let container = object["container"], let image = container["image"]?.stringValue {
             fields.container = container
@@ -86,7 +86,7 @@ public enum ChronosJobDecoder {
         return ChronosJobRequest(name: name, parents: parents, spec: spec)
     }
 
-    static func positiveOr(_ value: Double, _ fallback: Double) -> Double { value > 0 ? value : fallback }
+    static func positiveOr(_ value: Double, _ fallback: Double) -> Double { value > 0 && value < 1e12 ? value : fallback }
 
     /// An ISO 8601 interval, or (a Sundial extension) a cron expression.
     static func schedule(

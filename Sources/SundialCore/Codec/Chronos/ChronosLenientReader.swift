@@ -29,10 +29,17 @@ struct ChronosLenientReader {
     func number(_ key: String, default value: Double = 0) -> Double {
         switch object[key] {
         case .number(let n): return n
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces)) ?? value
+        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite ? $0 : nil } ?? value
         case .null: return 0
         default: return value
         }
+    }
+
+    /// A whole number, clamped to ±10^15 so no client value can overflow.
+    func integer(_ key: String, default value: Int = 0) -> Int {
+        let number = self.number(key, default: Double(value))
+        guard number.isFinite else { return value }
+        return Int(max(-1e15, min(1e15, number)).rounded(.towardZero))
     }
 
     func strings(_ key: String) -> [String] {

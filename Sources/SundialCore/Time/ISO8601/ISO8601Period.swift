@@ -91,6 +91,10 @@ public struct ISO8601Period: Sendable, Hashable, CustomStringConvertible {
             guard rank > lastRank, !fraction || rank == 6 else { return nil }
             lastRank = rank
         }
+        // At most 10,000 years: slot arithmetic stays far from overflow.
+        guard Double(period.years) * 12 + Double(period.months) + (Double(period.weeks) * 7 + Double(period.days)) / 31
+            + Double(period.timeMilliseconds) / 2_678_400_000 <= 120_000
+        else { return nil }
         return period
     }
 
