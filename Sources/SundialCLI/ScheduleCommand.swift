@@ -27,26 +27,17 @@ struct NextCommand: AsyncParsableCommand {
     var count: Int = 5
 
     func run() async throws {
-        guard count > 0 else { throw ValidationError("--count must be positive") }
         var start = Instant.now()
         if let from {
             guard let parsed = Instant.parse(from) else { throw ValidationError("--from must be an RFC 3339 instant, e.g. 2026-03-08T00:00:00Z") }
             start = parsed
         }
-        let schedule: CompiledSchedule
-        if expression.hasPrefix("R"), expression.contains("/") {
-            // An ISO 8601 repeating interval; --timezone plays Chronos' scheduleTimeZone.
-            let iso: ISO8601Schedule
-            do { iso = try ISO8601Schedule.parse(expression, scheduleTimeZone: timezone == "UTC" ? "" : timezone, now: start) } catch {
-                throw ValidationError(error.description)
-            }
-            schedule = CompiledSchedule(expression: .iso8601(iso), zone: iso.zone)
-        } else {
-            let cron: CronExpression
-            do { cron = try CronExpression.parse(expression) } catch { throw ValidationError(error.description) }
-            guard let zone = TimeZone(identifier: timezone) else { throw ValidationError("unknown time zone '\(timezone)'") }
-            schedule = CompiledSchedule(expression: .cron(cron), zone: zone)
+        let instants: [Instant]
+        do {
+            instants = try SchedulePreview.next(expression: expression, timezone: timezone, after: start, count: count)
+        } catch {
+            throw ValidationError(error.description)
         }
-        for instant in schedule.upcoming(after: start, count: count) { print(instant.rfc3339) }
+        for instant in instants { print(instant.rfc3339) }
     }
 }

@@ -22,6 +22,9 @@ extension Engine {
         _ job: JobSpec, trigger: JobRun.Trigger, startingDeadline: Instant?, extraChanges: [StoreChange], spec: RunSpec? = nil
     ) async throws(EngineError) -> JobRun {
         let now = clock.now()
+        if case .schedule(_, let slot) = trigger {
+            triggerSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+        }
         var spec = spec ?? job.run
         if let chronos = job.chronos { Self.addChronosEnvironment(&spec, chronos: chronos, createdAt: now) }
         var runID = RunID.generate(at: now)
@@ -116,6 +119,9 @@ extension Engine {
             return
         }
         let now = clock.now()
+        if case .schedule(_, let slot) = state.run.trigger, state.run.tasks.count == 1 {
+            processStartSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+        }
         state.task = task
         state.run.status = .ACTIVE
         state.run.tasks[state.run.tasks.count - 1].status = .TASK_RUNNING
