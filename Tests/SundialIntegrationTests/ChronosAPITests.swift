@@ -130,6 +130,10 @@ import SundialCore
             try await server.get("/v1/scheduler/jobs/summary").json["jobs"]?.arrayValue?.first { $0["name"] == "sleeper" }?["state"]?.stringValue
         }
         #expect(try await server.eventually { try await state() == "1 running" })
+        // Not concurrent: a second manual start while it runs is dropped, as in Chronos (a
+        // started run is recorded before the 204, so it would already be listed).
+        #expect(try await server.request("PUT", "/v1/scheduler/job/sleeper").status == 204)
+        #expect(try await server.get("/v1/jobs/sleeper/runs").json.arrayValue?.count == 1)
         #expect(try await server.delete("/v1/scheduler/task/kill/sleeper").status == 204)
         #expect(try await server.eventually { try await state() == "idle" })
     }

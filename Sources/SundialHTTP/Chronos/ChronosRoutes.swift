@@ -220,10 +220,14 @@ struct ChronosRoutes: Sendable {
     // MARK: Runs
 
     /// `PUT /job/{name}?arguments=…`: a manual run. Arguments are used when non-blank, with
-    /// `;` removed; a disabled job's manual run is dropped, as Chronos does.
+    /// `;` removed. As in Chronos, the run is dropped when the job is disabled, or when it
+    /// is not `concurrent` and a run is already active.
     func startJob(_ name: String, _ request: RoutedRequest) async -> Response {
         guard let job = await engine.job(chronosName: name) else { return ChronosErrors.jobNotFound(name) }
         if ChronosJobEncoder.isDisabled(job) { return HTTPReply.empty(.noContent) }
+        let concurrent = job.schedules.first.map { $0.concurrencyPolicy != .FORBID } ?? (job.chronos?.concurrent ?? false)
+        let active = await engine.runCounts(job.id)
+        if !concurrent, active.queued + active.running > 0 { return HTTPReply.empty(.noContent) }
         let raw = (request.queryValues("arguments").last ?? "").replacingOccurrences(of: ";", with: "")
         let arguments = raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         do {
