@@ -52,17 +52,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static func parse(_ text: String) -> Instant? {
         let bytes = Array(text.utf8)
         var i = 0
-        func number(_ digits: Int) -> Int? {
-            guard i + digits <= bytes.count else { return nil }
-            var value = 0
-            for _ in 0..<digits {
-                let b = bytes[i]
-                guard (48...57).contains(b) else { return nil }
-                value = value * 10 + Int(b - 48)
-                i += 1
-            }
-            return value
-        }
+        func number(_ digits: Int) -> Int? { DecimalDigits.fixedWidth(bytes, &i, count: digits) }
         func expect(_ c: Character) -> Bool {
             guard i < bytes.count, bytes[i] == c.asciiValue! else { return false }
             i += 1
@@ -80,7 +70,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             second = s
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
                 i += 1
-                guard let fraction = DecimalFraction.milliseconds(bytes, &i) else { return nil }
+                guard let fraction = DecimalDigits.fractionMilliseconds(bytes, &i) else { return nil }
                 millis = fraction
             }
         }

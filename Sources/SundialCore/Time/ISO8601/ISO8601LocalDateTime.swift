@@ -8,16 +8,7 @@ struct ISO8601LocalDateTime {
     static func parse(_ text: String) -> ISO8601LocalDateTime? {
         let bytes = Array(text.utf8)
         var i = 0
-        func number(_ digits: Int) -> Int? {
-            guard i + digits <= bytes.count else { return nil }
-            var value = 0
-            for _ in 0..<digits {
-                guard (48...57).contains(bytes[i]) else { return nil }
-                value = value * 10 + Int(bytes[i] - 48)
-                i += 1
-            }
-            return value
-        }
+        func number(_ digits: Int) -> Int? { DecimalDigits.fixedWidth(bytes, &i, count: digits) }
         func peek(_ c: Character) -> Bool { i < bytes.count && bytes[i] == c.asciiValue! }
         var year = 1970, month = 1, day = 1
         if !peek("T") {
@@ -50,7 +41,7 @@ struct ISO8601LocalDateTime {
                     second = s
                     if peek(".") || peek(",") {
                         i += 1
-                        guard let fraction = DecimalFraction.milliseconds(bytes, &i) else { return nil }
+                        guard let fraction = DecimalDigits.fractionMilliseconds(bytes, &i) else { return nil }
                         millis = fraction
                     }
                 }

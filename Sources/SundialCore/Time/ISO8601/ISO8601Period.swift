@@ -70,7 +70,7 @@ public struct ISO8601Period: Sendable, Hashable, CustomStringConvertible {
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
                 fraction = true
                 i += 1
-                guard let fractionMillis = DecimalFraction.milliseconds(bytes, &i) else { return nil }
+                guard let fractionMillis = DecimalDigits.fractionMilliseconds(bytes, &i) else { return nil }
                 millis = fractionMillis
             }
             guard digits > 0, i < bytes.count else { return nil }
