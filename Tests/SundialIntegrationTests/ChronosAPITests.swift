@@ -166,6 +166,32 @@ import SundialCore
         #expect(bad.status == 400)
     }
 
+    @Test func dataJobProgressIsStoredOnItsTask() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        // The task reports its own id, which is Chronos-shaped, through its environment.
+        let idFile = server.dataDirectory.appendingPathComponent("task-id").path
+        #expect(try await server.post(
+            "/v1/scheduler/iso8601",
+            #"{"name":"counter","command":"printf %s \"$mesos_task_id\" > \#(idFile)","dataProcessingJobType":true,"schedule":"R/2030-01-01T00:00:00Z/P1D"}"#).status == 204)
+        #expect(try await server.request("PUT", "/v1/scheduler/job/counter").status == 204)
+        #expect(try await server.eventually { self.count(try await self.job(server, "counter"), "successCount") == 1 })
+        let taskID = try String(contentsOfFile: idFile, encoding: .utf8)
+        #expect(taskID.hasPrefix("ct:") && taskID.hasSuffix(":0:counter:"))
+        for n in [5, 7] {
+            let reply = try await server.post("/v1/scheduler/job/counter/task/\(taskID)/progress", #"{"numAdditionalElementsProcessed":\#(n)}"#)
+            #expect(reply.status == 204 && reply.body.isEmpty)
+        }
+        let negative = try await server.post("/v1/scheduler/job/counter/task/\(taskID)/progress", #"{"numAdditionalElementsProcessed":-1}"#)
+        #expect(negative.status == 400 && negative.json["message"] == "numAdditionalElementsProcessed (-1) is not positive")
+        let unknown = try await server.post("/v1/scheduler/job/counter/task/ct:1:0:counter:/progress", #"{"numAdditionalElementsProcessed":1}"#)
+        #expect(unknown.status == 400 && unknown.json["message"] == "Task id ct:1:0:counter: not found")
+        let stat = try await server.get("/v1/scheduler/job/stat/counter").json
+        #expect(stat["taskStatHistory"]?.arrayValue?.first?["numElementsProcessed"] == 12)
+        #expect(stat["taskStatHistory"]?.arrayValue?.first?["taskId"]?.stringValue == taskID)
+        #expect(stat["histogram"]?["count"] == 1)
+    }
+
     @Test func searchFiltersByNameCommandAndAny() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }

@@ -305,17 +305,25 @@ struct ChronosRoutes: Sendable {
         }
         let finished = (history.successfulFinishedRuns.map { ($0, true) } + history.failedFinishedRuns.map { ($0, false) })
             .sorted { $0.0.finishedAt > $1.0.finishedAt }.prefix(5)
-        let taskHistory: [JSONValue] = finished.map { run, succeeded in
+        var taskHistory: [JSONValue] = []
+        for (run, succeeded) in finished {
             let seconds = (run.finishedAt.millisecondsSinceEpoch - run.createdAt.millisecondsSinceEpoch) / 1000
-            return .object(JSONObject([
-                "taskId": .string(ChronosTaskID(dueMilliseconds: run.createdAt.millisecondsSinceEpoch, attempt: max(0, run.tasks.count - 1), jobName: name, arguments: "").description),
+            let taskID = ChronosTaskID(
+                dueMilliseconds: run.createdAt.millisecondsSinceEpoch, attempt: max(0, run.tasks.count - 1), jobName: name, arguments: "")
+            var entry = JSONObject([
+                "taskId": .string(taskID.description),
                 "jobName": .string(name),
                 "slaveId": .string(server.advertisedAddress),
                 "startTime": .string(ChronosStatistics.statTime(run.createdAt)),
                 "endTime": .string(ChronosStatistics.statTime(run.finishedAt)),
                 "duration": .string(ChronosDuration.format(seconds: seconds)),
                 "status": .string(succeeded ? "Success" : "Fail"),
-            ]))
+            ])
+            // Progress a data job reported (stored on its tasks).
+            if job.chronos?.dataProcessingJobType == true, let stored = await engine.run(job.id, run.id) {
+                entry["numElementsProcessed"] = .number(Double(stored.tasks.compactMap(\.elementsProcessed).reduce(0, +)))
+            }
+            taskHistory.append(.object(entry))
         }
         return HTTPReply.json(.ok, JSONObject(["histogram": .object(histogram), "taskStatHistory": .array(taskHistory)]))
     }
