@@ -84,9 +84,14 @@ import SundialCore
         let server = try await SundialServerProcess()
         defer { server.stop() }
         let marker = server.dataDirectory.appendingPathComponent("order.txt").path
-        // An empty start means now: the parent's single slot is due at once.
-        #expect(try await server.post("/v1/scheduler/iso8601", #"{"name":"parent","command":"sleep 0.3; echo parent >> \#(marker)","schedule":"R1//PT1H"}"#).status == 204)
+        let go = server.dataDirectory.appendingPathComponent("go").path
+        // An empty start means now: the parent's single slot is due at once. It finishes only
+        // once the child exists (a parent success before the child existed does not count).
+        #expect(try await server.post(
+            "/v1/scheduler/iso8601",
+            #"{"name":"parent","command":"while [ ! -f \#(go) ]; do sleep 0.05; done; echo parent >> \#(marker)","schedule":"R1//PT1H"}"#).status == 204)
         #expect(try await server.post("/v1/scheduler/dependency", #"{"name":"child","command":"echo child >> \#(marker)","parents":["parent"]}"#).status == 204)
+        #expect(FileManager.default.createFile(atPath: go, contents: Data()))
         #expect(try await server.eventually(timeout: 15) { self.count(try await self.job(server, "child"), "successCount") == 1 })
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == "parent\nchild\n")
         let parent = try await job(server, "parent")
