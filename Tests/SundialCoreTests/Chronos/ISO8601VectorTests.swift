@@ -104,3 +104,16 @@ import SundialCore
         #expect(schedule.description == "R2/1997-07-16T19:20:30.450+01:00/PT0.500S")
     }
 }
+
+/// The preview (CLI `schedule next`, `/api/schedule/next`) takes ISO 8601 intervals too.
+@Suite struct ISO8601PreviewTests {
+    @Test func previewListsTheRemainingSlotsOfAnInterval() throws {
+        let instants = try SchedulePreview.next(
+            expression: "R3/2026-01-31T00:00:00Z/P1M", timezone: "UTC", after: Instant.parse("2026-01-01T00:00:00Z")!, count: 5)
+        #expect(instants.map(\.rfc3339) == ["2026-01-31T00:00:00Z", "2026-02-28T00:00:00Z", "2026-03-31T00:00:00Z"])
+        let zoned = try SchedulePreview.next(
+            expression: "R/2026-03-07T09:00:00/P1D", timezone: "America/New_York", after: Instant.parse("2026-03-08T00:00:00Z")!, count: 1)
+        #expect(zoned == [Instant.parse("2026-03-08T13:00:00Z")!])
+        #expect(throws: SchedulePreviewError.self) { _ = try SchedulePreview.next(expression: "R/bad/P1D", timezone: "UTC", after: .now(), count: 1) }
+    }
+}
