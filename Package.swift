@@ -66,7 +66,8 @@ let package = Package(
         .executableTarget(name: "sundial-cron-bench", dependencies: ["SundialCore"]),
         // Manual clock and fake launcher for engine tests.
         .target(name: "SundialTestSupport", dependencies: ["SundialCore"]),
-        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"]),
+        // Resources: conformance vectors copied from shared/reference (CI has only this repo).
+        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"], resources: [.copy("Resources")]),
         .testTarget(name: "SundialExecutorTests", dependencies: [
             "SundialExecutor", "sundial-supervisor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -10,10 +10,12 @@ public struct SundialResponder: HTTPResponder {
     public typealias Context = BasicRequestContext
 
     let metronome: MetronomeRoutes
+    let chronos: ChronosRoutes
     let maximumBodySize: Int
 
     public init(engine: Engine, server: ServerInfo, maximumBodySize: Int = 4 << 20) {
         self.metronome = MetronomeRoutes(engine: engine, server: server)
+        self.chronos = ChronosRoutes(engine: engine, server: server)
         self.maximumBodySize = maximumBodySize
     }
 
@@ -40,6 +42,7 @@ public struct SundialResponder: HTTPResponder {
             method: request.method, path: path, segments: Array(segments), query: query,
             contentType: request.headers[.contentType], body: body)
         if let response = await metronome.handle(routed) { return response }
+        if let response = await chronos.handle(routed) { return response }
         if let response = native(routed) { return response }
         return MetronomeErrors.unknownRoute(path)
     }
