@@ -34,13 +34,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        // Per-task supervisor: a tiny C program that outlives a crash of the server.
-        // Linked as a static C binary: SwiftPM links C executables with swiftc, which would
-        // pull in the Swift runtime and make every task start ~4x slower.
-        .executableTarget(name: "sundial-supervisor", linkerSettings: [.unsafeFlags(["-static-executable", "-nostartfiles"])]),
+        // The long-lived process that starts, reaps and stops every task, so tasks outlive a
+        // crash of the server. Linked as a static C binary: SwiftPM links C executables with
+        // swiftc, which would pull in the Swift runtime (slower to start, and it forks tasks).
+        .executableTarget(name: "sundial-executor", linkerSettings: [.unsafeFlags(["-static-executable", "-nostartfiles"])]),
         // Linux system calls Swift's Glibc module does not expose (pidfd, epoll, posix_spawn extensions).
         .target(name: "CSundialExecutor"),
-        // The local process launcher: sandboxes, artifacts, supervisors, exit watching.
+        // The local process launcher: sandboxes, artifacts, the executor's client.
         .target(name: "SundialExecutor", dependencies: [
             "CSundialExecutor",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -61,7 +61,7 @@ let package = Package(
             "SundialServer", "SundialCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
+        .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-executor"]),
         // Benchmark: cron next-fire evaluations per second (BENCHMARKS.md).
         .executableTarget(name: "sundial-cron-bench", dependencies: ["SundialCore"]),
         // Manual clock and fake launcher for engine tests.
@@ -69,7 +69,7 @@ let package = Package(
         // Resources: conformance vectors copied from shared/reference (CI has only this repo).
         .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"], resources: [.copy("Resources")]),
         .testTarget(name: "SundialExecutorTests", dependencies: [
-            "SundialExecutor", "sundial-supervisor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "SundialExecutor", "sundial-executor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "SundialEngineTests", dependencies: ["SundialEngine", "SundialTestSupport", "SundialSQLite"]),
         // Starts the real `sundial` binary and drives it over HTTP.

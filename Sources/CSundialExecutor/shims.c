@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,18 +20,11 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
 
 int sundial_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
-
-int sundial_pidfd_send_signal(int pidfd, int sig) {
-    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
-}
 
 int sundial_pidfd_reap(int pidfd, int *code, int *signaled) {
     siginfo_t info;
@@ -75,7 +71,7 @@ int sundial_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 // Note: no O_CLOEXEC in `out_flags`: addopen keeps the flag when open() returns the target fd
 // itself (fd 1 closed in the parent, say), and the file would then be closed by exec.
 static int spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *cwd,
-                 const char *out, const char *err, int out_flags, short extra_flags, int block_term_chld) {
+                 const char *out, const char *err, int out_flags, short extra_flags) {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     int rc = posix_spawn_file_actions_init(&fa);
@@ -88,10 +84,6 @@ static int spawn(pid_t *pid, const char *path, char *const argv[], char *const e
     sigset_t all, mask;
     sigfillset(&all);
     sigemptyset(&mask);
-    if (block_term_chld) {
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGCHLD);
-    }
     if (!rc) rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (!rc) rc = posix_spawn_file_actions_addopen(&fa, 1, out, out_flags, 0644);
     if (!rc) rc = err ? posix_spawn_file_actions_addopen(&fa, 2, err, out_flags, 0644)
@@ -107,43 +99,53 @@ static int spawn(pid_t *pid, const char *path, char *const argv[], char *const e
     return rc;
 }
 
-int sundial_spawn_supervisor(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                             const char *cwd, const char *stdout_path, const char *stderr_path) {
-    return spawn(pid, path, argv, envp, cwd, stdout_path, stderr_path, O_WRONLY | O_CREAT | O_APPEND,
-                 POSIX_SPAWN_SETSID, 1);
+int sundial_spawn_executor(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                           const char *log_path) {
+    return spawn(pid, path, argv, envp, NULL, "/dev/null", log_path, O_WRONLY | O_CREAT | O_APPEND,
+                 POSIX_SPAWN_SETSID);
+}
+
+int sundial_unix_connect(const char *directory, const char *name) {
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    int dirfd = -1;
+    if (snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s", directory, name) >= (int)sizeof addr.sun_path) {
+        dirfd = open(directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0) return -1;
+        snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dirfd, name);
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&addr, sizeof addr);
+    int saved = errno;
+    if (dirfd >= 0) close(dirfd);
+    if (rc != 0) {
+        if (fd >= 0) close(fd);
+        errno = saved;
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+int sundial_poll_socket(int socket_fd, int want_write, int wake_fd, int timeout_ms) {
+    struct pollfd fds[2] = {
+        {.fd = socket_fd, .events = (short)(POLLIN | (want_write ? POLLOUT : 0))},
+        {.fd = wake_fd, .events = POLLIN},
+    };
+    int n;
+    do {
+        n = poll(fds, 2, timeout_ms);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return -1;
+    int result = 0;
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) result |= 1;
+    if (fds[0].revents & POLLOUT) result |= 2;
+    if (fds[1].revents & POLLIN) result |= 4;
+    return result;
 }
 
 int sundial_spawn_helper(pid_t *pid, const char *path, char *const argv[], char *const envp[],
                          const char *output_path) {
-    return spawn(pid, path, argv, envp, NULL, output_path, NULL, O_WRONLY | O_CREAT | O_TRUNC, 0, 0);
-}
-
-int sundial_process_start_time(pid_t pid, uint64_t *start_time) {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n;
-    do {
-        n = read(fd, buf, sizeof buf - 1);
-    } while (n < 0 && errno == EINTR);
-    close(fd);
-    if (n <= 0) return -1;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    if (!p) return -1;
-    p++;
-    for (int field = 3; field <= 22; field++) {
-        while (*p == ' ') p++;
-        if (!*p) return -1;
-        if (field == 22) {
-            char *end;
-            unsigned long long v = strtoull(p, &end, 10);
-            if (end == p) return -1;
-            *start_time = (uint64_t)v;
-            return 0;
-        }
-        while (*p && *p != ' ') p++;
-    }
-    return -1;
+    return spawn(pid, path, argv, envp, NULL, output_path, NULL, O_WRONLY | O_CREAT | O_TRUNC, 0);
 }

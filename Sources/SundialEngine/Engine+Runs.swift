@@ -191,9 +191,11 @@ extension Engine {
         runs[jobID]?[runID] = state
         // The new task is recorded before it is launched, as the first one was.
         let run = state.run
+        let failedTaskID = state.run.tasks[last].id
         Task {
             do {
                 try await self.persist([.updateRun(run)])
+                self.launcher.release(taskID: failedTaskID)
                 self.launch(jobID, runID)
             } catch {
                 self.finish(jobID, runID, status: .FAILED, taskStatus: .TASK_FAILED, exitCode: nil, message: "\(error)")
@@ -225,8 +227,13 @@ extension Engine {
         if status == .SUCCESS { metrics.runsSucceeded += 1 } else { metrics.runsFailed += 1 }
         let run = state.run
         let waiters = state.waiters
-        // Waiters (a stop request) hear back only once the final state is durable.
-        store.submit([.updateRun(run), .putHistory(jobID, history.counters)]) { _ in
+        // Waiters (a stop request) hear back only once the final state is durable; only then
+        // may the launcher drop the exit statuses it kept.
+        let launcher = self.launcher
+        store.submit([.updateRun(run), .putHistory(jobID, history.counters)]) { result in
+            if case .success = result {
+                for task in run.tasks { launcher.release(taskID: task.id) }
+            }
             for waiter in waiters { waiter.resume(returning: run) }
         }
         // Chronos `softError`: a failure still lets the children run.

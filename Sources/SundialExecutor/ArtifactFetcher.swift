@@ -72,7 +72,7 @@ struct ArtifactFetcher: Sendable {
         case .http(let url): name = url.lastPathComponent
         case .file(let path): name = (path as NSString).lastPathComponent
         }
-        guard !name.isEmpty, name != "/", name != ".", name != "..", name != SandboxFiles.metadataDirectory,
+        guard !name.isEmpty, name != "/", name != ".", name != "..",
               name != "stdout", name != "stderr"
         else {
             throw ExecutorError(.fetchFailed, "cannot derive a file name from '\(uri)'")
@@ -182,7 +182,7 @@ struct ArtifactFetcher: Sendable {
             }
         case .tar:
             // GNU tar detects gzip/bzip2/xz by itself; as root it would keep the archive's owners.
-            let log = directory + "/" + SandboxFiles.metadataDirectory + "/extract.log"
+            let log = directory + "/.sundial-extract.log"
             let exit = try await runHelper(
                 ["/bin/tar", "--no-same-owner", "-x", "-f", archive, "-C", directory], output: log)
             guard exit == .exited(0) else {
@@ -208,9 +208,8 @@ struct ArtifactFetcher: Sendable {
             waitpid(pid, &status, 0)
             throw ExecutorError(.extractFailed, "pidfd_open: \(errnoString())")
         }
-        let key = RunningTask(taskID: "helper:\(argv[0])", sandbox: output, supervisorPID: pid, startTime: 0)
-        watcher.watch(key, pidfd: pidfd, kind: .helper)
-        return await watcher.wait(key) ?? .lost
+        watcher.watch(pid, pidfd: pidfd)
+        return await watcher.wait(pid) ?? .lost
     }
 }
 

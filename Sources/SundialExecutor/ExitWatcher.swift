@@ -6,24 +6,16 @@ import Synchronization
 import Glibc
 #endif
 
-/// One thread that waits, with epoll on pidfds, for every watched process of one executor —
-/// no polling loop and no thread per task.
+/// One thread that waits, with epoll on pidfds, for the helper processes the server spawns
+/// itself (tar, and `sundial-executor`, so that it is reaped) — no polling loop and no thread
+/// per process.
 ///
 /// Shared state sits behind a `Mutex`: the epoll thread is not part of Swift concurrency, the
 /// critical sections are a few dictionary operations, and an actor hop per launch and per exit
 /// would cost more than the lock at thousands of tasks per second.
 final class ExitWatcher: Sendable {
-    /// What to report when a watched process has exited.
-    enum Kind: Sendable {
-        /// A task supervisor: the exit is the one in `<sandbox>/.sundial/status`.
-        case supervisor(sandbox: String)
-        /// A helper we spawned ourselves (tar): its own exit status.
-        case helper
-    }
-
     private struct Entry {
-        var key: RunningTask
-        var kind: Kind
+        var key: Int32
         /// -1 once the exit is being collected.
         var pidfd: Int32
         var result: TaskExit?
@@ -33,7 +25,7 @@ final class ExitWatcher: Sendable {
     private struct State {
         var nextToken: UInt64 = 1
         var entries: [UInt64: Entry] = [:]
-        var tokens: [RunningTask: UInt64] = [:]
+        var tokens: [Int32: UInt64] = [:]
         var shutDown = false
     }
 
@@ -57,9 +49,9 @@ final class ExitWatcher: Sendable {
         thread.start()
     }
 
-    /// Starts watching `pidfd` (ownership passes to the watcher). When `key` is already
-    /// watched the fd is closed and nothing changes.
-    func watch(_ key: RunningTask, pidfd: Int32, kind: Kind) {
+    /// Starts watching child `pid` through `pidfd` (ownership passes to the watcher). When
+    /// `pid` is already watched the fd is closed and nothing changes.
+    func watch(_ key: Int32, pidfd: Int32) {
         enum Outcome { case watching, duplicate, failed }
         let outcome: Outcome = state.withLock { s in
             guard !s.shutDown, s.tokens[key] == nil else { return .duplicate }
@@ -68,11 +60,11 @@ final class ExitWatcher: Sendable {
             // Inside the lock so the epoll thread cannot see the token before the entry exists.
             guard sundial_epoll_add(epfd, pidfd, token) == 0 else {
                 // Cannot watch (out of memory or fds): report it as lost right away.
-                s.entries[token] = Entry(key: key, kind: kind, pidfd: -1, result: .lost)
+                s.entries[token] = Entry(key: key, pidfd: -1, result: .lost)
                 s.tokens[key] = token
                 return .failed
             }
-            s.entries[token] = Entry(key: key, kind: kind, pidfd: pidfd)
+            s.entries[token] = Entry(key: key, pidfd: pidfd)
             s.tokens[key] = token
             return .watching
         }
@@ -89,22 +81,9 @@ final class ExitWatcher: Sendable {
         }
     }
 
-    func isWatching(_ key: RunningTask) -> Bool {
-        state.withLock { $0.tokens[key] != nil }
-    }
-
-    /// Sends `signal` through the pidfd. Returns false when `key` is not watched here.
-    func send(_ signal: Int32, to key: RunningTask) -> Bool {
-        state.withLock { s in
-            guard let token = s.tokens[key], let entry = s.entries[token] else { return false }
-            if entry.pidfd >= 0 { _ = sundial_pidfd_send_signal(entry.pidfd, signal) }
-            return true
-        }
-    }
-
     /// The exit of a watched process, once it has exited; nil when `key` is not watched here
     /// (never was, or its exit has already been handed out).
-    func wait(_ key: RunningTask) async -> TaskExit? {
+    func wait(_ key: Int32) async -> TaskExit? {
         await withCheckedContinuation { (continuation: CheckedContinuation<TaskExit?, Never>) in
             let immediate: TaskExit?? = state.withLock { s in
                 guard let token = s.tokens[key], var entry = s.entries[token] else { return .some(nil) }
@@ -145,31 +124,20 @@ final class ExitWatcher: Sendable {
     }
 
     private func collect(_ token: UInt64) {
-        let taken: (Int32, Kind)? = state.withLock { s in
+        let taken: Int32? = state.withLock { s in
             guard var entry = s.entries[token], entry.pidfd >= 0 else { return nil }
             let fd = entry.pidfd
             entry.pidfd = -1
             s.entries[token] = entry
-            return (fd, entry.kind)
+            return fd
         }
-        guard let (fd, kind) = taken else { return }
+        guard let fd = taken else { return }
         var code: Int32 = 0
         var signaled: Int32 = 0
-        // Reaps it when it is our child; ECHILD (an adopted supervisor) is fine.
         let reaped = sundial_pidfd_reap(fd, &code, &signaled)
         _ = sundial_epoll_remove(epfd, fd)
         close(fd)
-        let exit: TaskExit
-        switch kind {
-        case .supervisor(let sandbox):
-            exit = SandboxFiles.readStatus(sandbox) ?? .lost
-        case .helper:
-            if reaped == 1 {
-                exit = signaled != 0 ? .signaled(code, stopRequested: false) : .exited(code)
-            } else {
-                exit = .lost
-            }
-        }
+        let exit: TaskExit = reaped == 1 ? (signaled != 0 ? .signaled(code, stopRequested: false) : .exited(code)) : .lost
         let waiters: [CheckedContinuation<TaskExit?, Never>] = state.withLock { s in
             guard var entry = s.entries[token] else { return [] }
             if entry.waiters.isEmpty {

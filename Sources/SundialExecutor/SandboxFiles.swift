@@ -4,18 +4,10 @@ import Foundation
 import Glibc
 #endif
 
-/// The sandbox layout shared with `sundial-supervisor`:
-///
-///     <sandbox>/stdout, <sandbox>/stderr       the task's output (append)
-///     <sandbox>/.sundial/supervisor            "<pid> <starttime>\n", written by the supervisor at start
-///     <sandbox>/.sundial/status                "exited <code> stop=<0|1>\n" or "signaled <sig> stop=<0|1>\n"
-///     <sandbox>/<artifact>                     fetched artifacts (and what they unpacked to)
+/// A task's sandbox: its working directory, with the task's output in `<sandbox>/stdout` and
+/// `<sandbox>/stderr` (appended; created by `sundial-executor` when it starts the task) and
+/// whatever its artifacts unpacked to. Nothing else: exit statuses live in the executor.
 enum SandboxFiles {
-    static let metadataDirectory = ".sundial"
-
-    static func statusPath(_ sandbox: String) -> String { sandbox + "/.sundial/status" }
-    static func supervisorPath(_ sandbox: String) -> String { sandbox + "/.sundial/supervisor" }
-
     /// An absolute path without trailing slashes, or an error.
     static func normalize(_ sandbox: String) throws(ExecutorError) -> String {
         guard sandbox.hasPrefix("/"), !sandbox.utf8.contains(0) else {
@@ -27,47 +19,22 @@ enum SandboxFiles {
         return path
     }
 
-    /// Creates `<sandbox>/.sundial` (and the sandbox) when missing.
-    static func createDirectories(_ sandbox: String) throws(ExecutorError) {
-        let meta = sandbox + "/" + metadataDirectory
-        if mkdir(meta, 0o755) == 0 || errno == EEXIST { return }
+    /// Creates the sandbox (and its parents) when missing.
+    static func createDirectory(_ sandbox: String) throws(ExecutorError) {
+        if mkdir(sandbox, 0o755) == 0 || errno == EEXIST { return }
         do {
-            try FileManager.default.createDirectory(atPath: meta, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
         } catch {
-            throw ExecutorError(.sandboxFailed, "cannot create \(meta): \(error)")
+            throw ExecutorError(.sandboxFailed, "cannot create \(sandbox): \(error)")
         }
     }
 
-    /// Removes what an earlier attempt in the same sandbox left, so it cannot be mistaken for this one.
-    static func clearStaleState(_ sandbox: String) {
-        unlink(statusPath(sandbox))
-        unlink(supervisorPath(sandbox))
+    /// The trace a started task leaves: the executor creates the output files before exec.
+    static func hasOutput(_ sandbox: String) -> Bool {
+        access(sandbox + "/stdout", F_OK) == 0 || access(sandbox + "/stderr", F_OK) == 0
     }
 
-    static func readStatus(_ sandbox: String) -> TaskExit? {
-        guard let text = readSmallFile(statusPath(sandbox)) else { return nil }
-        return parseStatus(text)
-    }
-
-    static func parseStatus(_ text: String) -> TaskExit? {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard words.count >= 2, let number = Int32(words[1]) else { return nil }
-        let stop = words.dropFirst(2).contains("stop=1")
-        switch words[0] {
-        case "exited": return .exited(number)
-        case "signaled": return .signaled(number, stopRequested: stop)
-        default: return nil
-        }
-    }
-
-    static func readSupervisor(_ sandbox: String) -> (pid: Int32, startTime: UInt64)? {
-        guard let text = readSmallFile(supervisorPath(sandbox)) else { return nil }
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard words.count >= 2, let pid = Int32(words[0]), pid > 0, let start = UInt64(words[1]) else { return nil }
-        return (pid, start)
-    }
-
-    /// Reads a file of at most 4 KiB with plain syscalls (hot path: once per task exit).
+    /// Reads a file of at most 4 KiB with plain syscalls.
     static func readSmallFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }

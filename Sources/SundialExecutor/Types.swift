@@ -66,7 +66,7 @@ public enum TaskExit: Sendable, Hashable {
     /// The task's main process was killed by this signal; `stopRequested` tells whether
     /// `stop` had been called (a SIGKILL after the grace period, or a SIGTERM it did not trap).
     case signaled(Int32, stopRequested: Bool)
-    /// The supervisor vanished without writing a status, or never started.
+    /// The executor that ran it died (taking the task with it), or never knew it.
     case lost
 
     public var succeeded: Bool {
@@ -75,29 +75,28 @@ public enum TaskExit: Sendable, Hashable {
     }
 }
 
-/// A launched (or adopted) task: enough to watch it, stop it and re-adopt it.
-/// `supervisorPID` + `startTime` identify the supervisor process even across pid reuse.
+/// A launched (or adopted) task: the executor knows it by `taskID`.
 public struct RunningTask: Sendable, Hashable {
     public var taskID: String
     public var sandbox: String
-    public var supervisorPID: Int32
-    /// Field 22 of /proc/<pid>/stat (clock ticks since boot).
-    public var startTime: UInt64
+    /// The task's main process, also the id of its process group and session.
+    public var pid: Int32
 
-    public init(taskID: String, sandbox: String, supervisorPID: Int32, startTime: UInt64) {
+    public init(taskID: String, sandbox: String, pid: Int32) {
         self.taskID = taskID
         self.sandbox = sandbox
-        self.supervisorPID = supervisorPID
-        self.startTime = startTime
+        self.pid = pid
     }
 }
 
 public enum AdoptResult: Sendable, Hashable {
-    /// The supervisor is alive; watch it with `waitForExit`.
+    /// The task runs; watch it with `waitForExit`.
     case running(RunningTask)
     /// The task finished while no server was watching.
     case finished(TaskExit)
-    /// No live supervisor and no status: the task is lost.
+    /// No trace of the task: it was never started, and may be launched now.
+    case notStarted
+    /// It was started (its sandbox has output files) but no executor knows it any more.
     case lost
 }
 
@@ -115,7 +114,7 @@ public struct ExecutorError: Error, Sendable, CustomStringConvertible {
         public static let fetchFailed = Code("fetchFailed")
         /// An artifact was fetched but could not be unpacked.
         public static let extractFailed = Code("extractFailed")
-        /// The supervisor could not be spawned (or the kernel lacks pidfd support).
+        /// The task could not be started, or `sundial-executor` could not be reached or started.
         public static let spawnFailed = Code("spawnFailed")
         /// `user` names no user on this machine.
         public static let unknownUser = Code("unknownUser")

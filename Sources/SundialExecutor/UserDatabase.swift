@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// A user resolved through NSS on the server side, so the supervisor itself needs no NSS.
+/// A user resolved through NSS on the server side, so the executor (a static binary) needs no NSS.
 struct ResolvedUser: Sendable, Hashable {
     var name: String
     var uid: uid_t
@@ -30,7 +30,7 @@ struct ResolvedUser: Sendable, Hashable {
             if getgrouplist(user.name, user.gid, &groups, &n) < 0 { groups = [user.gid]; n = 1 }
         }
         user.groups = Array(groups.prefix(Int(max(n, 0))))
-        if user.groups.count > 256 { user.groups = Array(user.groups.prefix(256)) }  // the supervisor's limit
+        if user.groups.count > 256 { user.groups = Array(user.groups.prefix(256)) }  // the executor's limit
         return user
     }
 

@@ -2,16 +2,16 @@ import Foundation
 import SundialCore
 import SundialExecutor
 
-/// The engine's `TaskLauncher` port over the local supervisor-based executor. Owns the
+/// The engine's `TaskLauncher` port over the local executor (`sundial-executor`). Owns the
 /// sandbox layout: `<sandboxes>/<job>/<run>/<task>`.
 final class LocalTaskLauncher: TaskLauncher {
     let executor: LocalExecutor
     let sandboxRoot: String
     let runningAsRoot = geteuid() == 0
 
-    init(sandboxRoot: String, artifactCache: String, supervisorPath: String) throws {
+    init(sandboxRoot: String, artifactCache: String, dataDirectory: String, executorPath: String) throws {
         self.sandboxRoot = sandboxRoot
-        self.executor = try LocalExecutor(supervisorPath: supervisorPath, artifactCacheDirectory: artifactCache)
+        self.executor = try LocalExecutor(executorPath: executorPath, stateDirectory: dataDirectory, artifactCacheDirectory: artifactCache)
     }
 
     func sandbox(for request: TaskLaunchRequest) -> String {
@@ -37,70 +37,52 @@ final class LocalTaskLauncher: TaskLauncher {
             throw LaunchError("container images are not executed yet: this server runs commands on the host only")
         }
         let spec = spec(for: request)
-        let executor = self.executor
         do {
-            // Without artifacts there is nothing to fetch; `launch` creates the sandbox.
+            // Without artifacts there is nothing to fetch; the executor creates the sandbox.
             if !spec.artifacts.isEmpty { try await executor.prepare(spec) }
-            let running = try await Self.offload { () throws(ExecutorError) in try executor.launch(spec) }
-            return LaunchedTask(taskID: running.taskID, sandbox: running.sandbox, pid: running.supervisorPID, processStartTime: running.startTime)
+            // No blocking work here: the request goes to the executor's socket and the
+            // sandbox is made there.
+            let running = try await executor.launch(spec)
+            return LaunchedTask(taskID: running.taskID, sandbox: running.sandbox, pid: running.pid, processStartTime: 0)
         } catch {
             throw LaunchError(error.description)
         }
     }
 
-    /// Sandbox creation and `posix_spawn` block their thread for a millisecond or more; on
-    /// Swift's cooperative pool (one thread per core) a burst of launches would stall the
-    /// engine and the HTTP server with it. They run on threads of their own instead.
-    static let blockingQueue = DispatchQueue(label: "sundial.launch", qos: .userInitiated, attributes: .concurrent)
-
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws(ExecutorError) -> T) async throws(ExecutorError) -> T {
-        let result: Result<T, ExecutorError> = await withCheckedContinuation { continuation in
-            blockingQueue.async {
-                do throws(ExecutorError) { continuation.resume(returning: .success(try work())) } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        return try result.get()
-    }
-
     func wait(for task: LaunchedTask) async -> TaskOutcome {
-        let exit = await executor.waitForExit(running(task))
-        switch exit {
-        case .exited(let code): return .exited(code)
-        case .signaled(let signal, let stopRequested): return .signaled(signal, stopRequested: stopRequested)
-        case .lost: return .lost
-        }
+        outcome(await executor.waitForExit(running(task)))
     }
 
     func stop(_ task: LaunchedTask) { executor.stop(running(task)) }
 
+    func release(taskID: String) { executor.forget(taskID: taskID) }
+
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
-        let sandbox = sandbox(for: request)
-        let supervisorFile = sandbox + "/.sundial/supervisor"
-        let statusFile = sandbox + "/.sundial/status"
-        func traces() -> Bool {
-            FileManager.default.fileExists(atPath: supervisorFile) || FileManager.default.fileExists(atPath: statusFile)
-        }
-        if !traces() {
-            // A supervisor spawned just before the crash may not have written its file yet.
-            try? await Task.sleep(for: .milliseconds(200))
-            if !traces() { return .notStarted }
-        }
-        switch executor.adopt(taskID: request.taskID, sandbox: sandbox) {
+        switch await executor.adopt(taskID: request.taskID, sandbox: sandbox(for: request)) {
         case .running(let task):
-            return .running(LaunchedTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.supervisorPID, processStartTime: task.startTime))
+            return .running(LaunchedTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.pid, processStartTime: 0))
         case .finished(let exit):
-            switch exit {
-            case .exited(let code): return .finished(.exited(code))
-            case .signaled(let signal, let stopRequested): return .finished(.signaled(signal, stopRequested: stopRequested))
-            case .lost: return .lost
-            }
-        case .lost: return .lost
+            let outcome = outcome(exit)
+            return outcome == .lost ? .lost : .finished(outcome)
+        case .notStarted:
+            return .notStarted
+        case .lost:
+            return .lost
+        }
+    }
+
+    /// The server is stopping: an idle executor that this server started exits with it.
+    func shutdown() async { await executor.shutdown() }
+
+    func outcome(_ exit: TaskExit) -> TaskOutcome {
+        switch exit {
+        case .exited(let code): .exited(code)
+        case .signaled(let signal, let stopRequested): .signaled(signal, stopRequested: stopRequested)
+        case .lost: .lost
         }
     }
 
     func running(_ task: LaunchedTask) -> RunningTask {
-        RunningTask(taskID: task.taskID, sandbox: task.sandbox, supervisorPID: task.pid, startTime: task.processStartTime)
+        RunningTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.pid)
     }
 }

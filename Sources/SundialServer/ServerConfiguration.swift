@@ -10,8 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var historyLimit: Int = 1000
     /// `full` fsyncs every commit; `normal` survives a crash of sundial but not of the machine.
     public var synchronousCommits: Bool = true
-    /// Where the per-task supervisor binary lives; when nil, `$SUNDIAL_SUPERVISOR` or next to `sundial`.
-    public var supervisorPath: String?
+    /// Where the `sundial-executor` binary lives; when nil, `$SUNDIAL_EXECUTOR` or next to `sundial`.
+    public var executorPath: String?
     /// Machine attributes placement constraints are matched against, besides `hostname`
     /// (`--attribute rack=r1`, or `SUNDIAL_ATTRIBUTES=rack=r1,zone=a`).
     public var attributes: [String: String] = [:]

@@ -21,7 +21,8 @@ public enum SundialServerRunner {
         let store = try SQLiteJobStore(path: configuration.databasePath, durability: configuration.synchronousCommits ? .full : .normal)
         let launcher = try LocalTaskLauncher(
             sandboxRoot: configuration.sandboxDirectory, artifactCache: configuration.artifactCacheDirectory,
-            supervisorPath: configuration.supervisorPath ?? LocalExecutor.bundledSupervisorPath())
+            dataDirectory: configuration.dataDirectory,
+            executorPath: configuration.executorPath ?? LocalExecutor.bundledExecutorPath())
         let engine = Engine(
             store: store, launcher: launcher,
             configuration: EngineConfiguration(
@@ -50,6 +51,8 @@ public enum SundialServerRunner {
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        // Running tasks keep the executor (and themselves) alive for the next server.
+        await launcher.shutdown()
     }
 
     /// What every task's environment starts from: a usable PATH, and nothing else of the

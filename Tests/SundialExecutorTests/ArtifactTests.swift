@@ -16,7 +16,7 @@ struct ArtifactTests {
         let sandbox = scratch.sandbox()
         try await executor.prepare(spec(sandbox, .shell("cat data.txt"), artifacts: [ArtifactSpec(uri: "file://" + source)]))
         #expect(contents(sandbox + "/data.txt") == "payload\n")
-        let task = try executor.launch(spec(sandbox, .shell("cat data.txt")))
+        let task = try await executor.launch(spec(sandbox, .shell("cat data.txt")))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "payload\n")
     }
@@ -43,7 +43,7 @@ struct ArtifactTests {
         let sandbox = scratch.sandbox()
         try await executor.prepare(spec(sandbox, .shell("true"), artifacts: [ArtifactSpec(uri: "file://" + archive)]))
         #expect(FileManager.default.fileExists(atPath: sandbox + "/app.tar.gz"))
-        let task = try executor.launch(spec(sandbox, .argv(["./bin/hello"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["./bin/hello"])))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "from-tarball\n")
     }
@@ -93,7 +93,7 @@ struct ArtifactTests {
         let sandbox = scratch.sandbox()
         try await executor.prepare(spec(sandbox, .shell("true"), artifacts: [ArtifactSpec(uri: "file://" + archive)]))
         #expect(contents(sandbox + "/conf/app.conf") == "zipped\n")
-        let task = try executor.launch(spec(sandbox, .argv(["./run.sh"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["./run.sh"])))
         #expect(await executor.waitForExit(task) == .exited(0))  // the x bit survived
         #expect(contents(sandbox + "/stdout") == "run-from-zip\n")
     }
@@ -107,7 +107,7 @@ struct ArtifactTests {
         try await executor.prepare(
             spec(sandbox, .shell("true"), artifacts: [ArtifactSpec(uri: "file://" + script, executable: true)]))
         #expect(access(sandbox + "/tool.sh", X_OK) == 0)
-        let task = try executor.launch(spec(sandbox, .argv(["./tool.sh", "arg"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["./tool.sh", "arg"])))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "tool-ran arg\n")
     }
@@ -217,7 +217,7 @@ struct HTTPTestServer {
     let port: Int
 
     static func start(directory: String, executor: LocalExecutor, sandbox: String) async throws -> HTTPTestServer {
-        let task = try executor.launch(TaskLaunchSpec(
+        let task = try await executor.launch(TaskLaunchSpec(
             taskID: "http-server",
             sandbox: sandbox,
             command: .argv(["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory]),

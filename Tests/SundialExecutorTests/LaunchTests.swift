@@ -11,18 +11,17 @@ struct LaunchTests {
     @Test func successExitsZero() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(scratch.sandbox(), .shell("true")))
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("true")))
         let exit = await executor.waitForExit(task)
         #expect(exit == .exited(0))
         #expect(exit.succeeded)
-        #expect(task.supervisorPID > 0)
-        #expect(task.startTime > 0)
+        #expect(task.pid > 0)
     }
 
     @Test func exitCodePropagates() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(scratch.sandbox(), .shell("exit 3")))
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("exit 3")))
         let exit = await executor.waitForExit(task)
         #expect(exit == .exited(3))
         #expect(!exit.succeeded)
@@ -32,7 +31,7 @@ struct LaunchTests {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .shell("echo to-out; echo to-err >&2; printf partial")))
+        let task = try await executor.launch(spec(sandbox, .shell("echo to-out; echo to-err >&2; printf partial")))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "to-out\npartial")
         #expect(contents(sandbox + "/stderr") == "to-err\n")
@@ -43,7 +42,7 @@ struct LaunchTests {
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
         let environment = ["FOO": "bar baz", "EMPTY": "", "SUNDIAL_TASK": "x=y"]
-        let task = try executor.launch(spec(sandbox, .argv(["/usr/bin/env"]), environment: environment))
+        let task = try await executor.launch(spec(sandbox, .argv(["/usr/bin/env"]), environment: environment))
         #expect(await executor.waitForExit(task) == .exited(0))
         let lines = Set(contents(sandbox + "/stdout").split(separator: "\n").map(String.init))
         #expect(lines == ["FOO=bar baz", "EMPTY=", "SUNDIAL_TASK=x=y"])
@@ -53,7 +52,7 @@ struct LaunchTests {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(
+        let task = try await executor.launch(
             spec(sandbox, .shell("echo \"$GREETING\""), environment: ["GREETING": "hello there", "PATH": "/usr/bin:/bin"]))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "hello there\n")
@@ -63,7 +62,7 @@ struct LaunchTests {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(
+        let task = try await executor.launch(
             spec(sandbox, .argv(["printf", "%s|", "a b", "$HOME", "*", "'q'"]), environment: ["PATH": "/usr/bin:/bin"]))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "a b|$HOME|*|'q'|")
@@ -73,7 +72,7 @@ struct LaunchTests {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox("work dir")
-        let task = try executor.launch(spec(sandbox, .argv(["/bin/pwd"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["/bin/pwd"])))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout") == sandbox + "\n")
     }
@@ -83,7 +82,7 @@ struct LaunchTests {
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
         // ls opens /proc/self/fd itself (fd 3); anything else is a leak.
-        let task = try executor.launch(spec(sandbox, .argv(["/bin/ls", "/proc/self/fd"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["/bin/ls", "/proc/self/fd"])))
         #expect(await executor.waitForExit(task) == .exited(0))
         let fds = Set(contents(sandbox + "/stdout").split(separator: "\n").map(String.init))
         #expect(fds.isSubset(of: ["0", "1", "2", "3"]), "inherited fds: \(fds)")
@@ -94,7 +93,7 @@ struct LaunchTests {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .shell("cat; readlink /proc/self/fd/0")))
+        let task = try await executor.launch(spec(sandbox, .shell("cat; readlink /proc/self/fd/0")))
         #expect(await executor.waitForExit(task) == .exited(0))
         #expect(contents(sandbox + "/stdout").hasSuffix("/dev/null\n"))
     }
@@ -104,7 +103,7 @@ struct LaunchTests {
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
         // /proc/self/stat fields: pid (comm) state ppid pgrp session
-        let task = try executor.launch(spec(sandbox, .argv(["/bin/cat", "/proc/self/stat"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["/bin/cat", "/proc/self/stat"])))
         #expect(await executor.waitForExit(task) == .exited(0))
         let stat = contents(sandbox + "/stdout")
         let afterComm = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
@@ -112,17 +111,18 @@ struct LaunchTests {
         let ppid = Int32(afterComm[1])!
         let pgrp = Int32(afterComm[2])!
         let session = Int32(afterComm[3])!
+        #expect(pid == task.pid)
         #expect(pgrp == pid)  // its own group
-        #expect(ppid == task.supervisorPID)
-        #expect(session == task.supervisorPID)  // the supervisor's new session
+        #expect(session == pid)  // and its own session
         #expect(session != getsid(0))
+        #expect(ppid == (try scratch.executorPID()))  // no intermediate process
     }
 
     @Test func unknownCommandExits127WithAMessage() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .argv(["no-such-command-sundial"])))
+        let task = try await executor.launch(spec(sandbox, .argv(["no-such-command-sundial"])))
         #expect(await executor.waitForExit(task) == .exited(127))
         #expect(contents(sandbox + "/stderr").contains("cannot execute 'no-such-command-sundial'"))
     }
@@ -132,34 +132,33 @@ struct LaunchTests {
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
         let file = try scratch.write("not-executable", "echo hi\n")
-        let task = try executor.launch(spec(sandbox, .argv([file])))
+        let task = try await executor.launch(spec(sandbox, .argv([file])))
         #expect(await executor.waitForExit(task) == .exited(126))
     }
 
     @Test func killedBySignalWithoutStopIsReported() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(scratch.sandbox(), .shell("kill -USR1 $$")))
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("kill -USR1 $$")))
         #expect(await executor.waitForExit(task) == .signaled(SIGUSR1, stopRequested: false))
     }
 
-    @Test func statusFilesFollowTheLayout() async throws {
+    @Test func sandboxHoldsOnlyTheOutputFiles() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .shell("exit 4")))
+        let sandbox = scratch.sandbox("job/run/task")  // parents are created too
+        let task = try await executor.launch(spec(sandbox, .shell("exit 4")))
         #expect(await executor.waitForExit(task) == .exited(4))
-        #expect(contents(sandbox + "/.sundial/status") == "exited 4 stop=0\n")
-        #expect(contents(sandbox + "/.sundial/supervisor") == "\(task.supervisorPID) \(task.startTime)\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox).sorted() == ["stderr", "stdout"])
     }
 
-    @Test func relaunchInTheSameSandboxForgetsTheOldStatus() async throws {
+    @Test func relaunchInTheSameSandboxReportsTheNewExit() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let first = try executor.launch(spec(sandbox, .shell("exit 1")))
+        let first = try await executor.launch(spec(sandbox, .shell("exit 1")))
         #expect(await executor.waitForExit(first) == .exited(1))
-        let second = try executor.launch(spec(sandbox, .shell("echo again")))
+        let second = try await executor.launch(spec(sandbox, .shell("echo again")))
         #expect(await executor.waitForExit(second) == .exited(0))
         #expect(contents(sandbox + "/stdout") == "again\n")
     }
@@ -169,7 +168,7 @@ struct LaunchTests {
         let executor = try scratch.executor()
         let results = try await withThrowingTaskGroup(of: (Int, TaskExit).self) { group in
             for index in 0..<100 {
-                let task = try executor.launch(spec(scratch.sandbox("t\(index)"), .shell("exit \(index)")))
+                let task = try await executor.launch(spec(scratch.sandbox("t\(index)"), .shell("exit \(index)")))
                 group.addTask { (index, await executor.waitForExit(task)) }
             }
             var results: [Int: TaskExit] = [:]
@@ -185,35 +184,47 @@ struct LaunchTests {
     @Test func waitingTwiceReportsTheSameExit() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(scratch.sandbox(), .shell("exit 7")))
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("exit 7")))
         #expect(await executor.waitForExit(task) == .exited(7))
-        #expect(await executor.waitForExit(task) == .exited(7))  // from the status file
+        #expect(await executor.waitForExit(task) == .exited(7))  // kept until forgotten
     }
 
-    @Test func invalidSpecsAreRejected() throws {
+    @Test func invalidSpecsAreRejected() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        #expect(throws: ExecutorError.self) { try executor.launch(spec(scratch.sandbox(), .argv([]))) }
-        #expect(throws: ExecutorError.self) { try executor.launch(spec("relative/dir", .shell("true"))) }
-        #expect(throws: ExecutorError.self) {
-            try executor.launch(spec(scratch.sandbox(), .shell("true"), environment: ["A=B": "c"]))
+        await #expect(throws: ExecutorError.self) { try await executor.launch(spec(scratch.sandbox(), .argv([]))) }
+        await #expect(throws: ExecutorError.self) { try await executor.launch(spec("relative/dir", .shell("true"))) }
+        await #expect(throws: ExecutorError.self) {
+            try await executor.launch(spec(scratch.sandbox(), .shell("true"), environment: ["A=B": "c"]))
+        }
+        await #expect(throws: ExecutorError.self) {
+            try await executor.launch(spec(scratch.sandbox(), .shell("true"), environment: ["A": "nul\u{0}byte"]))
         }
         do {
-            _ = try executor.launch(spec(scratch.sandbox(), .argv([])))
+            _ = try await executor.launch(spec(scratch.sandbox(), .argv([])))
         } catch {
             #expect(error.code == .invalidSpec)
         }
     }
 
-    @Test func missingSupervisorIsAnError() throws {
+    @Test func aSecondLaunchOfTheSameTaskIDIsRefused() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        let taskSpec = spec(scratch.sandbox(), .shell("exit 0"))
+        let task = try await executor.launch(taskSpec)
+        #expect(await executor.waitForExit(task) == .exited(0))
+        await #expect(throws: ExecutorError.self) { try await scratch.executor().launch(taskSpec) }
+    }
+
+    @Test func missingExecutorIsAnError() throws {
         let scratch = try Scratch()
         #expect(throws: (any Error).self) {
-            try LocalExecutor(supervisorPath: scratch.path + "/nope", artifactCacheDirectory: scratch.path + "/cache")
+            try LocalExecutor(executorPath: scratch.path + "/nope", stateDirectory: scratch.path, artifactCacheDirectory: scratch.path + "/cache")
         }
     }
 }
 
-@Test func bundledSupervisorPathHonoursTheEnvironmentOrTheExecutableDirectory() {
-    let path = LocalExecutor.bundledSupervisorPath()
-    #expect(path.hasSuffix("sundial-supervisor") || ProcessInfo.processInfo.environment["SUNDIAL_SUPERVISOR"] != nil)
+@Test func bundledExecutorPathHonoursTheEnvironmentOrTheExecutableDirectory() {
+    let path = LocalExecutor.bundledExecutorPath()
+    #expect(path.hasSuffix("sundial-executor") || ProcessInfo.processInfo.environment["SUNDIAL_EXECUTOR"] != nil)
 }

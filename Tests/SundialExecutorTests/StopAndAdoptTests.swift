@@ -13,7 +13,7 @@ struct StopTests {
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
         let script = "trap 'echo cleaning up; exit 0' TERM; echo ready; while true; do sleep 0.05; done"
-        let task = try executor.launch(spec(sandbox, .shell(script), grace: 10))
+        let task = try await executor.launch(spec(sandbox, .shell(script), grace: 10))
         try await waitForFile(sandbox + "/stdout", toContain: "ready")
         let clock = ContinuousClock()
         let started = clock.now
@@ -22,14 +22,13 @@ struct StopTests {
         #expect(exit == .exited(0))
         #expect(clock.now - started < .seconds(5))  // well before the 10 s grace period
         #expect(contents(sandbox + "/stdout").contains("cleaning up"))
-        #expect(contents(sandbox + "/.sundial/status") == "exited 0 stop=1\n")
     }
 
     @Test func taskThatDoesNotTrapTermIsSignaled() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .argv(["sleep", "30"]), grace: 10))
+        let task = try await executor.launch(spec(sandbox, .argv(["sleep", "30"]), grace: 10))
         try await Task.sleep(for: .milliseconds(50))
         executor.stop(task)
         #expect(await executor.waitForExit(task) == .signaled(SIGTERM, stopRequested: true))
@@ -42,7 +41,7 @@ struct StopTests {
         // The background sleep inherits the ignored TERM and stays in the task's process group.
         let script = "trap '' TERM; sleep 30 & echo $! > grandchild.pid; echo ready; wait; wait; wait"
         let grace = 0.5
-        let task = try executor.launch(spec(sandbox, .shell(script), grace: grace))
+        let task = try await executor.launch(spec(sandbox, .shell(script), grace: grace))
         try await waitForFile(sandbox + "/stdout", toContain: "ready")
         let grandchild = try #require(Int32(contents(sandbox + "/grandchild.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(processExists(grandchild))
@@ -54,57 +53,64 @@ struct StopTests {
         #expect(exit == .signaled(SIGKILL, stopRequested: true))
         #expect(elapsed.seconds >= grace)
         #expect(elapsed < .seconds(10))
-        #expect(!processExists(grandchild))
+        #expect(try await waitUntilGone(grandchild))  // killed with its group, and reaped
     }
 
     @Test func zeroGracePeriodKillsAtOnce() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .shell("trap '' TERM; echo ready; while true; do sleep 1; done"), grace: 0))
+        let task = try await executor.launch(spec(sandbox, .shell("trap '' TERM; echo ready; while true; do sleep 1; done"), grace: 0))
         try await waitForFile(sandbox + "/stdout", toContain: "ready")
         executor.stop(task)
         #expect(await executor.waitForExit(task) == .signaled(SIGKILL, stopRequested: true))
     }
 
-    @Test func leftoversAreKilledWhenTheMainProcessExits() async throws {
+    @Test func leftoversInTheGroupAreKilledWhenTheMainProcessExits() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        // One leftover in the task's group, one that escaped into its own session.
-        let script = "sleep 30 & echo $! > in-group.pid; setsid sleep 30 & echo $! > escaped.pid; exit 0"
-        let task = try executor.launch(spec(sandbox, .shell(script)))
+        // One leftover in the task's group, one that escaped into a session of its own.
+        // The task ends only once the escapee is in its own session (field 6 of its stat).
+        let script = "sleep 30 & echo $! > in-group.pid; setsid sleep 30 & echo $! > escaped.pid; "
+            + "while [ \"$(cut -d' ' -f6 /proc/$!/stat)\" = \"$$\" ]; do sleep 0.01; done; exit 0"
+        let task = try await executor.launch(spec(sandbox, .shell(script)))
         #expect(await executor.waitForExit(task) == .exited(0))
-        for name in ["in-group.pid", "escaped.pid"] {
-            let pid = try #require(Int32(contents(sandbox + "/" + name).trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(!processExists(pid), "\(name) survived")
-        }
+        let inGroup = try #require(Int32(contents(sandbox + "/in-group.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let escaped = try #require(Int32(contents(sandbox + "/escaped.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Killed, and reaped by the executor (a zombie would still exist).
+        #expect(try await waitUntilGone(inGroup), "the leftover in the task's group survived")
+        // What left the group is not the task's any more; it is still reaped when it ends.
+        #expect(processExists(escaped))
+        kill(escaped, SIGKILL)
+        #expect(try await waitUntilGone(escaped), "the escaped process was not reaped")
     }
 
     @Test func stopBeforeTheTaskGetsGoingStillStopsIt() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(scratch.sandbox(), .argv(["sleep", "30"])))
-        executor.stop(task)  // may arrive before the supervisor has even forked
+        let task = try await executor.launch(spec(scratch.sandbox(), .argv(["sleep", "30"])))
+        executor.stop(task)  // may arrive right after the exec
         let exit = await executor.waitForExit(task)
         #expect(exit == .signaled(SIGTERM, stopRequested: true))
     }
 
-    @Test func supervisorIgnoresSigintAndSighup() async throws {
+    @Test func executorIgnoresSigintSighupAndSigterm() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
         let sandbox = scratch.sandbox()
-        let task = try executor.launch(spec(sandbox, .shell("echo ready; sleep 0.5; exit 6")))
+        let task = try await executor.launch(spec(sandbox, .shell("echo ready; sleep 0.5; exit 6")))
         try await waitForFile(sandbox + "/stdout", toContain: "ready")
-        kill(task.supervisorPID, SIGINT)
-        kill(task.supervisorPID, SIGHUP)
+        let executorPID = try scratch.executorPID()
+        for signal in [SIGINT, SIGHUP, SIGTERM] { kill(executorPID, signal) }
         #expect(await executor.waitForExit(task) == .exited(6))
+        #expect(processExists(executorPID))
     }
 
     @Test func stoppingAFinishedTaskIsHarmless() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(scratch.sandbox(), .shell("true")))
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("true")))
         #expect(await executor.waitForExit(task) == .exited(0))
         executor.stop(task)
         executor.stop(task)
@@ -117,18 +123,19 @@ struct AdoptionTests {
         let scratch = try Scratch()
         let sandbox = scratch.sandbox()
         let first = try scratch.executor()
-        let launched = try first.launch(spec(sandbox, .shell("sleep 2; echo done; exit 9")))
+        let launched = try await first.launch(spec(sandbox, .shell("sleep 2; echo done; exit 9")))
         try await Task.sleep(for: .milliseconds(100))
 
-        // A new server process: a fresh executor that knows only the sandbox.
+        // A new server process: a second client that knows only the task id and sandbox.
         let second = try scratch.executor()
-        let adopted = second.adopt(taskID: launched.taskID, sandbox: sandbox)
+        let adopted = await second.adopt(taskID: launched.taskID, sandbox: sandbox)
         guard case .running(let task) = adopted else {
             Issue.record("expected running, got \(adopted)")
             return
         }
         #expect(task == launched)
         #expect(await second.waitForExit(task) == .exited(9))
+
         #expect(contents(sandbox + "/stdout") == "done\n")
         #expect(await first.waitForExit(launched) == .exited(9))
     }
@@ -137,10 +144,10 @@ struct AdoptionTests {
         let scratch = try Scratch()
         let sandbox = scratch.sandbox()
         let first = try scratch.executor()
-        let launched = try first.launch(spec(sandbox, .argv(["sleep", "30"])))
+        let launched = try await first.launch(spec(sandbox, .argv(["sleep", "30"])))
         try await Task.sleep(for: .milliseconds(50))
         let second = try scratch.executor()
-        guard case .running(let task) = second.adopt(taskID: launched.taskID, sandbox: sandbox) else {
+        guard case .running(let task) = await second.adopt(taskID: launched.taskID, sandbox: sandbox) else {
             Issue.record("expected running")
             return
         }
@@ -152,47 +159,85 @@ struct AdoptionTests {
         let scratch = try Scratch()
         let sandbox = scratch.sandbox()
         let first = try scratch.executor()
-        let task = try first.launch(spec(sandbox, .shell("exit 5")))
+        let task = try await first.launch(spec(sandbox, .shell("exit 5")))
         #expect(await first.waitForExit(task) == .exited(5))
         let second = try scratch.executor()
-        #expect(second.adopt(taskID: task.taskID, sandbox: sandbox) == .finished(.exited(5)))
+        #expect(await second.adopt(taskID: task.taskID, sandbox: sandbox) == .finished(.exited(5)))
     }
 
-    @Test func garbageSandboxesAreLost() throws {
+    @Test func unknownTasksAreNotStartedOrLostByTheirSandbox() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
-        #expect(executor.adopt(taskID: "t", sandbox: scratch.sandbox("does-not-exist")) == .lost)
-        #expect(executor.adopt(taskID: "t", sandbox: "not/absolute") == .lost)
-
-        let empty = scratch.sandbox("empty")
-        try FileManager.default.createDirectory(atPath: empty + "/.sundial", withIntermediateDirectories: true)
-        #expect(executor.adopt(taskID: "t", sandbox: empty) == .lost)
-
-        // A supervisor file naming a process that is not (or no longer) that supervisor.
-        let stale = scratch.sandbox("stale")
-        try FileManager.default.createDirectory(atPath: stale + "/.sundial", withIntermediateDirectories: true)
-        try "\(getpid()) 1\n".write(toFile: stale + "/.sundial/supervisor", atomically: true, encoding: .utf8)
-        #expect(executor.adopt(taskID: "t", sandbox: stale) == .lost)
-        try "not a pid\n".write(toFile: stale + "/.sundial/supervisor", atomically: true, encoding: .utf8)
-        #expect(executor.adopt(taskID: "t", sandbox: stale) == .lost)
-
-        let garbled = scratch.sandbox("garbled")
-        try FileManager.default.createDirectory(atPath: garbled + "/.sundial", withIntermediateDirectories: true)
-        try "what\n".write(toFile: garbled + "/.sundial/status", atomically: true, encoding: .utf8)
-        #expect(executor.adopt(taskID: "t", sandbox: garbled) == .lost)
+        #expect(await executor.adopt(taskID: "t", sandbox: scratch.sandbox("does-not-exist")) == .notStarted)
+        #expect(await executor.adopt(taskID: "t", sandbox: "not/absolute") == .lost)
+        // A sandbox prepared (artifacts fetched) but no process started: safe to launch.
+        let prepared = scratch.sandbox("prepared")
+        try FileManager.default.createDirectory(atPath: prepared, withIntermediateDirectories: true)
+        #expect(await executor.adopt(taskID: "t", sandbox: prepared) == .notStarted)
+        // Output files mean a process was started; no executor knowing it means it is lost.
+        let started = scratch.sandbox("started")
+        try FileManager.default.createDirectory(atPath: started, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: started + "/stdout", contents: Data()))
+        #expect(await executor.adopt(taskID: "t", sandbox: started) == .lost)
     }
 
-    @Test func killedSupervisorIsLost() async throws {
+    @Test func aForgottenExitIsNoLongerReported() async throws {
+        let scratch = try Scratch()
+        let sandbox = scratch.sandbox()
+        let first = try scratch.executor()
+        let task = try await first.launch(spec(sandbox, .shell("exit 5")))
+        #expect(await first.waitForExit(task) == .exited(5))
+        first.forget(taskID: task.taskID)
+        // The acknowledgement travels on first's connection; ask through it, too, so it is behind.
+        #expect(await first.adopt(taskID: task.taskID, sandbox: sandbox) == .lost)
+        let second = try scratch.executor()
+        #expect(await second.adopt(taskID: task.taskID, sandbox: sandbox) == .lost)
+    }
+
+    @Test func killedExecutorTakesItsTasksAlongAndTheyAreLost() async throws {
         let scratch = try Scratch()
         let sandbox = scratch.sandbox()
         let executor = try scratch.executor()
-        let task = try executor.launch(spec(sandbox, .shell("echo $$ > task.pid; exec sleep 30")))
+        let task = try await executor.launch(spec(sandbox, .shell("echo $$ > task.pid; exec sleep 30")))
         try await waitForFile(sandbox + "/task.pid", toContain: "\n")
         let taskPID = try #require(Int32(contents(sandbox + "/task.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
-        kill(task.supervisorPID, SIGKILL)
+        let executorPID = try scratch.executorPID()
+        kill(executorPID, SIGKILL)
         #expect(await executor.waitForExit(task) == .lost)
-        #expect(executor.adopt(taskID: task.taskID, sandbox: sandbox) == .lost)
-        // The orphaned task itself is nobody's now; end it for the test's sake.
-        kill(taskPID, SIGKILL)
+        #expect(await executor.adopt(taskID: task.taskID, sandbox: sandbox) == .lost)
+        // The task died with its executor (parent-death signal) rather than run on unwatched.
+        #expect(try await waitUntilGone(taskPID) || !contents("/proc/\(taskPID)/stat").contains(" Z "))
+        // A new executor took over: launching works again.
+        let next = try await executor.launch(spec(scratch.sandbox("next"), .shell("exit 2")))
+        #expect(await executor.waitForExit(next) == .exited(2))
+        #expect(try scratch.executorPID() != executorPID)
+    }
+
+    @Test func shutdownEndsAnIdleExecutorAndReapsIt() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("exit 0")))
+        #expect(await executor.waitForExit(task) == .exited(0))
+        let executorPID = try scratch.executorPID()
+        // An exit nobody acknowledged keeps it alive; forgetting it lets it go.
+        executor.forget(taskID: task.taskID)
+        await executor.shutdown()
+        #expect(try await waitUntilGone(executorPID))
+    }
+
+    @Test func shutdownLeavesAnExecutorWithRunningTasks() async throws {
+        let scratch = try Scratch()
+        let sandbox = scratch.sandbox()
+        let first = try scratch.executor()
+        let task = try await first.launch(spec(sandbox, .argv(["sleep", "30"])))
+        await first.shutdown()
+        #expect(processExists(try scratch.executorPID()))
+        let second = try scratch.executor()
+        guard case .running(let adopted) = await second.adopt(taskID: task.taskID, sandbox: sandbox) else {
+            Issue.record("expected the task to run on")
+            return
+        }
+        second.stop(adopted)
+        #expect(await second.waitForExit(adopted) == .signaled(SIGTERM, stopRequested: true))
     }
 }

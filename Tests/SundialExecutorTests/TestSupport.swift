@@ -6,18 +6,18 @@ import Testing
 import Glibc
 #endif
 
-/// The built `sundial-supervisor`: $SUNDIAL_SUPERVISOR, or next to the test binary
+/// The built `sundial-executor`: $SUNDIAL_EXECUTOR, or next to the test binary
 /// (SwiftPM puts every product of the package in the same build directory).
-func supervisorPath() -> String {
-    if let path = ProcessInfo.processInfo.environment["SUNDIAL_SUPERVISOR"] { return path }
+func executorPath() -> String {
+    if let path = ProcessInfo.processInfo.environment["SUNDIAL_EXECUTOR"] { return path }
     var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     // The test binary may sit inside a bundle directory (…/X.xctest/…).
     for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("sundial-supervisor").path
+        let candidate = directory.appendingPathComponent("sundial-executor").path
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         directory.deleteLastPathComponent()
     }
-    return "sundial-supervisor-not-found"
+    return "sundial-executor-not-found"
 }
 
 /// A scratch directory for one test, removed at the end.
@@ -36,8 +36,15 @@ final class Scratch: Sendable {
 
     func sandbox(_ name: String = "sandbox") -> String { path + "/" + name }
 
+    /// An executor client for this scratch directory. Calling it again gives a second client
+    /// of the same `sundial-executor` process, as a restarted server would be.
     func executor() throws -> LocalExecutor {
-        try LocalExecutor(supervisorPath: supervisorPath(), artifactCacheDirectory: path + "/cache")
+        try LocalExecutor(executorPath: executorPath(), stateDirectory: path, artifactCacheDirectory: path + "/cache")
+    }
+
+    /// The pid of the `sundial-executor` serving this directory (it writes it into its lock file).
+    func executorPID() throws -> Int32 {
+        try #require(Int32(contents(path + "/executor.lock").trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     @discardableResult
@@ -81,6 +88,18 @@ func waitForFile(_ path: String, toContain text: String, timeout: Duration = .se
         try await Task.sleep(for: .milliseconds(10))
     }
     Issue.record("timed out waiting for '\(text)' in \(path); it has: \(contents(path))")
+}
+
+/// Waits (test-only polling) until no process has `pid` any more: exited *and reaped*, since a
+/// zombie still answers kill(pid, 0).
+func waitUntilGone(_ pid: Int32, timeout: Duration = .seconds(10)) async throws -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if !processExists(pid) { return true }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return false
 }
 
 func processExists(_ pid: Int32) -> Bool {

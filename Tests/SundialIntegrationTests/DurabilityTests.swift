@@ -47,7 +47,41 @@ import SundialCore
         #expect(stdout == "finished\n")
     }
 
-    @Test func taskThatDiedWhileDownFailsAndRestartPolicyApplies() async throws {
+    @Test func exitsWhileTheServerIsDownAreCollectedAfterTheRestart() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let release = server.dataDirectory.appendingPathComponent("release-while-down").path
+        let wait = "echo $$ > $MESOS_SANDBOX/../../../pid-$SUNDIAL_JOB_ID; while [ ! -e \(release) ]; do sleep 0.05; done"
+        _ = try await server.post("/v1/jobs", minimalJob("ok", cmd: "\(wait); echo done"))
+        _ = try await server.post("/v1/jobs", minimalJob("bad", cmd: "\(wait); exit 3"))
+        let okRun = try #require(try await server.post("/v1/jobs/ok/runs").json["id"]?.stringValue)
+        let badRun = try #require(try await server.post("/v1/jobs/bad/runs").json["id"]?.stringValue)
+        for (job, run) in [("ok", okRun), ("bad", badRun)] {
+            #expect(try await server.eventually { try await server.get("/v1/jobs/\(job)/runs/\(run)").json["status"] == "ACTIVE" })
+        }
+        server.kill9()
+        // Both tasks end while no server is watching; the executor reaps them and keeps their exits.
+        var pids: [Int32] = []
+        for job in ["ok", "bad"] {
+            let file = server.dataDirectory.appendingPathComponent("sandboxes/pid-\(job)").path
+            #expect(try await server.eventually { (try? String(contentsOfFile: file, encoding: .utf8))?.hasSuffix("\n") == true })
+            pids.append(try #require(Int32(try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))))
+        }
+        #expect(FileManager.default.createFile(atPath: release, contents: Data()))
+        #expect(try await server.eventually { pids.allSatisfy { kill($0, 0) != 0 } })
+        try await server.start()
+        #expect(try await server.eventually {
+            try await server.get("/v1/jobs/ok?embed=history").json["history"]?["successCount"] == 1
+        })
+        #expect(try await server.eventually {
+            try await server.get("/v1/jobs/bad?embed=history").json["history"]?["failureCount"] == 1
+        })
+        let bad = try await server.get("/v1/jobs/bad?embed=history").json["history"]?["failedFinishedRuns"]?.arrayValue?.first
+        #expect(bad?["id"]?.stringValue == badRun)
+        #expect(sandboxes(server, job: "ok").count == 1 && sandboxes(server, job: "bad").count == 1)
+    }
+
+    @Test func tasksOfAnExecutorKilledWhileDownAreLostAndRestartPolicyApplies() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
         _ = try await server.post("/v1/jobs", #"{"id":"never","run":{"cmd":"sleep 30","cpus":0.1,"mem":32,"disk":0}}"#)
@@ -58,15 +92,10 @@ import SundialCore
             #expect(try await server.eventually { try await server.get("/v1/jobs/\(job)/runs/\(run)").json["status"] == "ACTIVE" })
         }
         server.kill9()
-        // The tasks die while no server is watching: kill each supervisor's whole session.
-        for job in ["never", "retry"] {
-            for sandbox in sandboxes(server, job: job) {
-                let text = try String(contentsOf: sandbox.appendingPathComponent(".sundial/supervisor"), encoding: .utf8)
-                let pid = try #require(Int32(text.split(separator: " ")[0]))
-                kill(-pid, SIGKILL)
-                kill(pid, SIGKILL)
-            }
-        }
+        // The executor dies while no server is watching, and its tasks with it.
+        let lock = try String(contentsOf: server.dataDirectory.appendingPathComponent("executor.lock"), encoding: .utf8)
+        let executor = try #require(Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(executor, SIGKILL)
         try await Task.sleep(for: .milliseconds(200))
         try await server.start()
         #expect(try await server.eventually {

@@ -74,6 +74,19 @@ final class SundialServerProcess: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
+        killExecutor()
+    }
+
+    /// Ends the `sundial-executor` of this data directory, if one is left (tasks still running,
+    /// or exits a killed server never acknowledged), so tests leave no processes behind.
+    func killExecutor() {
+        let lock = dataDirectory.appendingPathComponent("executor.lock").path
+        guard let text = try? String(contentsOfFile: lock, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+              commandLine.contains("sundial-executor"), commandLine.contains(dataDirectory.path)
+        else { return }
+        kill(pid, SIGKILL)
     }
 
     deinit {

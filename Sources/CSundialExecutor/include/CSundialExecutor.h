@@ -8,8 +8,6 @@
 
 /// pidfd_open(2). Returns the fd or -1 with errno set.
 int sundial_pidfd_open(pid_t pid);
-/// pidfd_send_signal(2). Returns 0 or -1 with errno set.
-int sundial_pidfd_send_signal(int pidfd, int sig);
 /// waitid(P_PIDFD, pidfd, WEXITED|WNOHANG): reaps the process if it is our exited child.
 /// Returns 1 when reaped (status in *code/*signaled), 0 when not yet exited, -1 with errno (ECHILD: not our child).
 int sundial_pidfd_reap(int pidfd, int *code, int *signaled);
@@ -27,19 +25,24 @@ int sundial_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
 /// eventfd(0, EFD_CLOEXEC|EFD_NONBLOCK).
 int sundial_eventfd(void);
 
-/// posix_spawn of the supervisor: new session, cwd = `cwd`, fd 0 = /dev/null, fd 1/2 opened
-/// (O_WRONLY|O_CREAT|O_APPEND, 0644) on the given paths, every other fd closed, every signal at
-/// its default disposition and exactly SIGTERM + SIGCHLD blocked. Returns 0 or an errno value.
-int sundial_spawn_supervisor(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                             const char *cwd, const char *stdout_path, const char *stderr_path);
+/// posix_spawn of `sundial-executor`: new session (it outlives the server), fd 0 and 1 =
+/// /dev/null, fd 2 appended to `log_path`, every other fd closed, default signal dispositions,
+/// empty mask. Returns 0 or an errno value.
+int sundial_spawn_executor(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                           const char *log_path);
+
+/// A non-blocking, close-on-exec connection to the unix socket `directory`/`name`, reached
+/// through /proc/self/fd when the path is longer than a socket address allows.
+/// Returns the fd or -1 with errno set.
+int sundial_unix_connect(const char *directory, const char *name);
+
+/// poll(2) on a socket (POLLIN, plus POLLOUT when `want_write`) and a wake-up eventfd.
+/// Returns a bit set: 1 socket readable or closed, 2 socket writable, 4 woken; -1 on error.
+int sundial_poll_socket(int socket_fd, int want_write, int wake_fd, int timeout_ms);
 
 /// posix_spawn of a helper (tar): fd 0 = /dev/null, fd 1 and 2 = `output_path` (truncated),
 /// other fds closed, default signals, empty mask. Returns 0 or an errno value.
 int sundial_spawn_helper(pid_t *pid, const char *path, char *const argv[], char *const envp[],
                          const char *output_path);
-
-/// Start time (field 22 of /proc/<pid>/stat, clock ticks since boot). Returns 0 on success,
-/// -1 when the process does not exist or the file cannot be parsed.
-int sundial_process_start_time(pid_t pid, uint64_t *start_time);
 
 #endif

@@ -43,7 +43,7 @@ public struct JobRun: Sendable, Hashable {
     public var isActive: Bool { !status.isTerminal }
 }
 
-/// One attempt of a run: one process (under its supervisor).
+/// One attempt of a run: one process.
 public struct TaskRecord: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, CaseIterable {
         case TASK_CREATED, TASK_STAGING, TASK_STARTING, TASK_RUNNING, TASK_FINISHED, TASK_FAILED, TASK_KILLED

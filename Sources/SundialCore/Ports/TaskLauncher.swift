@@ -1,4 +1,4 @@
-/// Runs tasks somewhere: today a local process under a supervisor, later an agent.
+/// Runs tasks somewhere: today a local process under `sundial-executor`, later an agent.
 public protocol TaskLauncher: Sendable {
     /// Fetches artifacts and starts the task. Returns once the process exists.
     func launch(_ request: TaskLaunchRequest) async throws(LaunchError) -> LaunchedTask
@@ -8,6 +8,14 @@ public protocol TaskLauncher: Sendable {
     func stop(_ task: LaunchedTask)
     /// Finds a task started by an earlier server process.
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome
+    /// The task's end is durably recorded: what the launcher kept so that a crash could not
+    /// lose it (the local executor keeps exit statuses until then) may go.
+    func release(taskID: String)
+}
+
+extension TaskLauncher {
+    /// Launchers that keep nothing per finished task have nothing to release.
+    public func release(taskID: String) {}
 }
 
 public struct TaskLaunchRequest: Sendable {
@@ -29,7 +37,9 @@ public struct TaskLaunchRequest: Sendable {
 public struct LaunchedTask: Sendable, Hashable {
     public var taskID: String
     public var sandbox: String
+    /// The task's main process (also its process group).
     public var pid: Int32
+    /// For launchers that identify a process by pid and start time; 0 when unused.
     public var processStartTime: UInt64
     public init(taskID: String, sandbox: String, pid: Int32, processStartTime: UInt64) {
         self.taskID = taskID

@@ -1,0 +1,31 @@
+// Starting one task: its sandbox directory, then vfork + exec of the task itself, with no
+// intermediate process.
+#ifndef SUNDIAL_EXECUTOR_SPAWN_H
+#define SUNDIAL_EXECUTOR_SPAWN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct spawn_request {
+    const char *sandbox;       // absolute; created (with its parents) when missing
+    int have_user;             // switch to uid/gid/groups before exec
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    int ngroups;
+    int shell;                 // 1: run `/bin/sh -c argv[0]`; 0: exec argv, argv[0] looked up in envp's PATH
+    char **argv;               // NULL-terminated, argc entries
+    int argc;
+    char **envp;               // NULL-terminated: the task's whole environment
+};
+
+// Starts the task in a new session (its pid is also its process group id), with cwd = sandbox,
+// fd 0 = /dev/null, fd 1/2 appended to <sandbox>/stdout and <sandbox>/stderr, no other fds,
+// default signal dispositions, an empty signal mask, and SIGKILL as its parent-death signal
+// (a task does not outlive the executor that watches it).
+// Returns the pid, or -1 with a message in `error` when nothing could be started. A command
+// that cannot be executed (not found, not executable, user switch refused) still starts: it
+// writes why to its stderr file and exits 127 (126: found but not executable), as a shell does.
+pid_t spawn_task(const struct spawn_request *request, char *error, size_t error_size);
+
+#endif
