@@ -29,6 +29,7 @@
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -50,6 +51,10 @@ static struct task_table tasks;
 static struct connection connections[MAX_CONNECTIONS];
 static int epfd = -1, listen_fd = -1, signal_fd = -1;
 static ino_t socket_inode;
+// The nice value the server started us with: every task gets it. The executor itself runs 10
+// steps higher when it may (root): it is the one serial stage every launch passes through,
+// and under load it would otherwise queue behind the very tasks it starts.
+static int task_nice;
 
 static int listen_on_socket(void);
 static int add_connection(int fd);
@@ -220,7 +225,7 @@ static void handle_launch(struct connection *c, const char **f, int n) {
     envp[envc] = NULL;
     struct spawn_request request = {
         .sandbox = f[1], .have_user = have_user, .uid = (uid_t)uid, .gid = (gid_t)gid, .groups = groups,
-        .ngroups = ngroups, .shell = shell, .argv = argv, .argc = (int)argc, .envp = envp,
+        .ngroups = ngroups, .shell = shell, .argv = argv, .argc = (int)argc, .envp = envp, .nice = task_nice,
     };
     char error[1024];
     pid_t pid = spawn_task(&request, error, sizeof error);
@@ -483,6 +488,11 @@ int main(int argc, char **argv) {
     if (ftruncate(lock, 0) != 0 || pwrite(lock, pid_text, (size_t)pid_length, 0) != pid_length) {
         // informational only
     }
+
+    errno = 0;
+    task_nice = getpriority(PRIO_PROCESS, 0);
+    if (errno != 0) task_nice = 0;
+    if (setpriority(PRIO_PROCESS, 0, task_nice - 10) != 0) { /* not root: same priority as the tasks */ }
 
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -138,6 +139,8 @@ static _Noreturn void child(const struct spawn_request *r, pid_t parent) {
             _exit(127);
         }
     }
+    // The executor runs at a higher priority than the server gave it; the task gets that back.
+    setpriority(PRIO_PROCESS, 0, r->nice);
     // After the user switch, which clears it.
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != parent) _exit(127);  // the executor is already gone

@@ -17,6 +17,7 @@ struct spawn_request {
     char **argv;               // NULL-terminated, argc entries
     int argc;
     char **envp;               // NULL-terminated: the task's whole environment
+    int nice;                  // the task's scheduling priority (the server's)
 };
 
 // Starts the task in a new session (its pid is also its process group id), with cwd = sandbox,

@@ -118,6 +118,18 @@ struct LaunchTests {
         #expect(ppid == (try scratch.executorPID()))  // no intermediate process
     }
 
+    @Test func taskRunsAtTheServersPriorityNotTheExecutors() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        let sandbox = scratch.sandbox()
+        // Field 19 of /proc/<pid>/stat is the nice value.
+        let task = try await executor.launch(spec(sandbox, .shell("cut -d' ' -f19 /proc/$$/stat")))
+        #expect(await executor.waitForExit(task) == .exited(0))
+        errno = 0
+        let ours = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #expect(contents(sandbox + "/stdout") == "\(ours)\n")
+    }
+
     @Test func unknownCommandExits127WithAMessage() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
