@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SundialCore
 import SundialServer
 
 /// `sundial server`: API, scheduler and executor in one process.
@@ -21,6 +22,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("history-limit"), help: "Finished runs kept per job and outcome (SUNDIAL_HISTORY_LIMIT). Default 1000.")
     var historyLimit: Int?
 
+    @Option(name: .customLong("log-retention"), help: "How long a finished task's logs are kept, e.g. 12h, 7d, or off (SUNDIAL_LOG_RETENTION). Default 7d.")
+    var logRetention: String?
+
+    @Option(name: .customLong("log-max-bytes"), help: "Upper bound for all task logs and sandboxes together, e.g. 500M, 10G, or off; the oldest finished go first (SUNDIAL_LOG_MAX_BYTES). Default 10G.")
+    var logMaxBytes: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String = "info"
 
@@ -35,6 +42,16 @@ struct ServerCommand: AsyncParsableCommand {
         if let historyLimit {
             guard historyLimit >= 0 else { throw ValidationError("--history-limit must not be negative") }
             configuration.historyLimit = historyLimit
+        }
+        if let logRetention {
+            do { configuration.logRetentionSeconds = try RetentionSetting.seconds(logRetention) } catch {
+                throw ValidationError("--log-retention: \(error)")
+            }
+        }
+        if let logMaxBytes {
+            do { configuration.logMaxBytes = try RetentionSetting.bytes(logMaxBytes) } catch {
+                throw ValidationError("--log-max-bytes: \(error)")
+            }
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         var logger = Logger(label: "sundial")

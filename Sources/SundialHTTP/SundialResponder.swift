@@ -12,8 +12,9 @@ public struct SundialResponder: HTTPResponder {
     let metronome: MetronomeRoutes
     let maximumBodySize: Int
 
-    public init(engine: Engine, server: ServerInfo, maximumBodySize: Int = 4 << 20) {
-        self.metronome = MetronomeRoutes(engine: engine, server: server)
+    /// `sandboxes` is where task logs are read from; without it every log answers 404.
+    public init(engine: Engine, server: ServerInfo, sandboxes: SandboxLayout? = nil, maximumBodySize: Int = 4 << 20) {
+        self.metronome = MetronomeRoutes(engine: engine, server: server, logs: LogEndpoint(engine: engine, layout: sandboxes))
         self.maximumBodySize = maximumBodySize
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SundialCore
 
 /// Everything `sundial server` needs, read once at start: flags first, then `SUNDIAL_*`
 /// environment variables, then defaults.
@@ -10,6 +11,10 @@ public struct ServerConfiguration: Sendable {
     public var historyLimit: Int = 1000
     /// `full` fsyncs every commit; `normal` survives a crash of sundial but not of the machine.
     public var synchronousCommits: Bool = true
+    /// How long a finished task's sandbox (its logs) is kept; nil keeps it regardless of age.
+    public var logRetentionSeconds: Int64? = 7 * 86400
+    /// The most all task sandboxes together may take; the oldest finished go first. nil: no bound.
+    public var logMaxBytes: Int64? = 10 << 30
     /// Where the per-task supervisor binary lives; when nil, `$SUNDIAL_SUPERVISOR` or next to `sundial`.
     public var supervisorPath: String?
 
@@ -28,10 +33,29 @@ public struct ServerConfiguration: Sendable {
             guard let value = Int(limit), value >= 0 else { throw ConfigurationError("SUNDIAL_HISTORY_LIMIT must be a non-negative number, got '\(limit)'") }
             configuration.historyLimit = value
         }
+        if let retention = environment["SUNDIAL_LOG_RETENTION"], !retention.isEmpty {
+            do { configuration.logRetentionSeconds = try RetentionSetting.seconds(retention) } catch {
+                throw ConfigurationError("SUNDIAL_LOG_RETENTION: \(error)")
+            }
+        }
+        if let maxBytes = environment["SUNDIAL_LOG_MAX_BYTES"], !maxBytes.isEmpty {
+            do { configuration.logMaxBytes = try RetentionSetting.bytes(maxBytes) } catch {
+                throw ConfigurationError("SUNDIAL_LOG_MAX_BYTES: \(error)")
+            }
+        }
         if let sync = environment["SUNDIAL_SYNCHRONOUS_COMMITS"], !sync.isEmpty {
             configuration.synchronousCommits = !["0", "false", "no", "off"].contains(sync.lowercased())
         }
         return configuration
+    }
+
+    /// Sandboxes must be absolute paths (the executor refuses others, and tasks are told
+    /// where theirs is), so a relative data directory is taken from the working directory.
+    func withAbsoluteDataDirectory() -> ServerConfiguration {
+        guard !dataDirectory.hasPrefix("/") else { return self }
+        var copy = self
+        copy.dataDirectory = FileManager.default.currentDirectoryPath + "/" + dataDirectory
+        return copy
     }
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("sundial.db") }
