@@ -28,6 +28,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-max-bytes"), help: "Upper bound for all task logs and sandboxes together, e.g. 500M, 10G, or off; the oldest finished go first (SUNDIAL_LOG_MAX_BYTES). Default 10G.")
     var logMaxBytes: String?
 
+    @Option(name: .customLong("log-sweep-interval"), help: "How often expired logs are looked for, e.g. 30s (SUNDIAL_LOG_SWEEP_INTERVAL). Default 1m, and at least twice per --log-retention.")
+    var logSweepInterval: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String = "info"
 
@@ -52,6 +55,12 @@ struct ServerCommand: AsyncParsableCommand {
             do { configuration.logMaxBytes = try RetentionSetting.bytes(logMaxBytes) } catch {
                 throw ValidationError("--log-max-bytes: \(error)")
             }
+        }
+        if let logSweepInterval {
+            guard let seconds = try? RetentionSetting.seconds(logSweepInterval) else {
+                throw ValidationError("--log-sweep-interval must be a duration such as 30s or 5m")
+            }
+            configuration.logSweepIntervalSeconds = seconds
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         var logger = Logger(label: "sundial")

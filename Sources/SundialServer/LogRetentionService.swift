@@ -10,12 +10,13 @@ struct LogRetentionService: Service {
     let layout: SandboxLayout
     let policy: LogRetentionPolicy
     let engine: Engine
+    /// The configured sweep period; shortened to half the retention when that is shorter.
+    let sweepIntervalSeconds: Int64
     let logger: Logger
 
-    /// Sweeps at least twice per retention period, and at most once a second.
+    /// At least twice per retention period, and at most once a second.
     var interval: Duration {
-        let seconds = min(60, max(1, (policy.maxAgeSeconds ?? 120) / 2))
-        return .seconds(seconds)
+        .seconds(max(1, min(sweepIntervalSeconds, (policy.maxAgeSeconds ?? Int64.max) / 2)))
     }
 
     func run() async throws {

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var logRetentionSeconds: Int64? = 7 * 86400
     /// The most all task sandboxes together may take; the oldest finished go first. nil: no bound.
     public var logMaxBytes: Int64? = 10 << 30
+    /// How often the retention sweep runs; it also runs at least twice per retention period.
+    public var logSweepIntervalSeconds: Int64 = 60
     /// Where the per-task supervisor binary lives; when nil, `$SUNDIAL_SUPERVISOR` or next to `sundial`.
     public var supervisorPath: String?
 
@@ -42,6 +44,12 @@ public struct ServerConfiguration: Sendable {
             do { configuration.logMaxBytes = try RetentionSetting.bytes(maxBytes) } catch {
                 throw ConfigurationError("SUNDIAL_LOG_MAX_BYTES: \(error)")
             }
+        }
+        if let interval = environment["SUNDIAL_LOG_SWEEP_INTERVAL"], !interval.isEmpty {
+            guard let seconds = try? RetentionSetting.seconds(interval) else {
+                throw ConfigurationError("SUNDIAL_LOG_SWEEP_INTERVAL must be a duration such as 30s or 5m, got '\(interval)'")
+            }
+            configuration.logSweepIntervalSeconds = seconds
         }
         if let sync = environment["SUNDIAL_SYNCHRONOUS_COMMITS"], !sync.isEmpty {
             configuration.synchronousCommits = !["0", "false", "no", "off"].contains(sync.lowercased())

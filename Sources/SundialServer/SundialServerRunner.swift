@@ -43,7 +43,7 @@ public enum SundialServerRunner {
         let retention = LogRetentionService(
             layout: sandboxes,
             policy: LogRetentionPolicy(maxAgeSeconds: configuration.logRetentionSeconds, maxTotalBytes: configuration.logMaxBytes),
-            engine: engine, logger: logger)
+            engine: engine, sweepIntervalSeconds: configuration.logSweepIntervalSeconds, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial"),
