@@ -123,7 +123,7 @@ import SundialCore
     @Test func killAndRemoveWithActiveRuns() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
-        #expect(try await server.cli("job", "add", "-", stdin: minimalJob("sleepy", cmd: "sleep 300")).status == 0)
+        #expect(try await server.cli("job", "add", "-", stdin: minimalJob("sleepy", cmd: "sleep 60")).status == 0)
         let first = try await server.cli("job", "run", "sleepy").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let second = try await server.cli("job", "run", "sleepy").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let active = try await server.cli("job", "show", "runs", "sleepy", "--quiet").stdout.split(separator: "\n").map(String.init)

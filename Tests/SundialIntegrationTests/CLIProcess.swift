@@ -100,3 +100,10 @@ extension SundialServerProcess {
         return url.path
     }
 }
+
+extension SundialServerProcess {
+    var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM without waiting: a test can then watch whether the server gets out.
+    func terminate() { process.terminate() }
+}
