@@ -25,6 +25,18 @@ import SundialCore
         #expect(bad.stderr.contains("ftp://example is not a server URL"), "\(bad)")
     }
 
+    @Test func tokenIsSentAsAnAuthorizationHeader() async throws {
+        let byFlag = try RecordingHTTPServer()
+        let result = try await CLIProcess.run(["job", "list", "--token", "s3cret"], url: byFlag.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(byFlag.request?.contains("\r\nAuthorization: token=s3cret\r\n") == true, "\(byFlag.request ?? "")")
+        #expect(byFlag.request?.hasPrefix("GET /v1/jobs?embed=activeRuns&embed=historySummary HTTP/1.1\r\n") == true)
+
+        let byEnvironment = try RecordingHTTPServer()
+        _ = try await CLIProcess.run(["job", "list"], url: nil, environment: ["SUNDIAL_URL": byEnvironment.url, "SUNDIAL_TOKEN": "from-env"])
+        #expect(byEnvironment.request?.contains("\r\nAuthorization: token=from-env\r\n") == true, "\(byEnvironment.request ?? "")")
+    }
+
     @Test func validationErrorsArePrintedOnePathPerLineAndChangeNothing() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }

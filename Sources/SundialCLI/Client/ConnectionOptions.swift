@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SundialCore
 
 /// `--url` and `--token`, shared by every command that talks to a server. Flags win over
 /// `SUNDIAL_URL` and `SUNDIAL_TOKEN`, which win over the default.
@@ -27,5 +28,16 @@ struct ListFormatOptions: ParsableArguments {
 
     func validate() throws {
         if json && quiet { throw ValidationError("--json and --quiet cannot be used together") }
+    }
+
+    /// Prints `value` as JSON, or the ids one per line, or the table `table` makes.
+    func emit(_ value: JSONValue, ids: [String], table: () -> String) {
+        if json {
+            print(Output.json(value))
+        } else if quiet {
+            for id in ids { print(id) }
+        } else {
+            print(table())
+        }
     }
 }

@@ -41,9 +41,9 @@ struct JobListCommand: AsyncParsableCommand {
     func run() async throws {
         let jobs = try await connection.client().get("/v1/jobs", query: [("embed", "activeRuns"), ("embed", "historySummary")])
         let items = jobs.arrayValue ?? []
-        if format.json { return print(Output.json(jobs)) }
-        if format.quiet { return items.forEach { print($0["id"]?.stringValue ?? "") } }
-        print(Output.table(["ID", "STATUS", "LAST RUN", "NEXT RUN"], items.map(Self.row)))
+        format.emit(jobs, ids: items.map { $0["id"]?.stringValue ?? "" }) {
+            Output.table(["ID", "STATUS", "LAST RUN", "NEXT RUN"], items.map(Self.row))
+        }
     }
 
     static func row(_ job: JSONValue) -> [String] {

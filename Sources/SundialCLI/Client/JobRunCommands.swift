@@ -37,7 +37,7 @@ struct JobKillCommand: AsyncParsableCommand {
             runs = [runID]
         } else {
             runs = (try await client.get("/v1/jobs/\(job)/runs").arrayValue ?? []).compactMap { $0["id"]?.stringValue }
-            if runs.isEmpty { return print("No active runs of \(id)") }
+            if runs.isEmpty { print("No active runs of \(id)") }
         }
         for run in runs {
             try await client.send(.POST, "/v1/jobs/\(job)/runs/\(SundialClient.segment(run))/actions/stop")
@@ -61,15 +61,15 @@ struct JobShowRunsCommand: AsyncParsableCommand {
         if let runID { path += "/" + SundialClient.segment(runID) }
         let answer = try await client.get(path)
         let runs = runID == nil ? answer.arrayValue ?? [] : [answer]
-        if format.json { return print(Output.json(answer)) }
-        if format.quiet { return runs.forEach { print($0["id"]?.stringValue ?? "") } }
-        print(Output.table(["ID", "STATUS", "STARTED", "FINISHED", "TASKS"], runs.map { run in
-            let tasks = (run["tasks"]?.arrayValue ?? []).map { "\($0["id"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "")" }
-            return [
-                run["id"]?.stringValue ?? "", run["status"]?.stringValue ?? "", Output.instant(run["createdAt"]), Output.instant(run["completedAt"]),
-                tasks.joined(separator: ", "),
-            ]
-        }))
+        format.emit(answer, ids: runs.map { $0["id"]?.stringValue ?? "" }) {
+            Output.table(["ID", "STATUS", "STARTED", "FINISHED", "TASKS"], runs.map { run in
+                let tasks = (run["tasks"]?.arrayValue ?? []).map { "\($0["id"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "")" }
+                return [
+                    run["id"]?.stringValue ?? "", run["status"]?.stringValue ?? "", Output.instant(run["createdAt"]),
+                    Output.instant(run["completedAt"]), tasks.joined(separator: ", "),
+                ]
+            })
+        }
     }
 }
 
@@ -87,9 +87,9 @@ struct JobHistoryCommand: AsyncParsableCommand {
         let job = try await connection.client().get("/v1/jobs/\(SundialClient.segment(id))", query: [("embed", "history")])
         var runs = FinishedRuns.list(job["history"], failuresOnly: failures)
         if last { runs = Array(runs.prefix(1)) }
-        if format.json { return print(Output.json(.array(runs.map(\.json)))) }
-        if format.quiet { return runs.forEach { print($0.id) } }
-        print(Output.table(["ID", "STATUS", "STARTED", "FINISHED"], runs.map { [$0.id, $0.status, $0.createdAt.rfc3339, $0.finishedAt.rfc3339] }))
+        format.emit(.array(runs.map(\.json)), ids: runs.map(\.id)) {
+            Output.table(["ID", "STATUS", "STARTED", "FINISHED"], runs.map { [$0.id, $0.status, $0.createdAt.rfc3339, $0.finishedAt.rfc3339] })
+        }
     }
 }
 

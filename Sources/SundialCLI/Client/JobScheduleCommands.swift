@@ -32,7 +32,10 @@ struct ScheduleShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let schedules = try await connection.client().get("/v1/jobs/\(SundialClient.segment(id))/schedules")
-        if json { return print(Output.json(schedules)) }
+        guard !json else {
+            print(Output.json(schedules))
+            return
+        }
         print(Output.table(["ID", "CRON", "TIMEZONE", "ENABLED", "NEXT RUN", "CONCURRENCY POLICY"], (schedules.arrayValue ?? []).map { s in
             [
                 s["id"]?.stringValue ?? "", s["cron"]?.stringValue ?? "", s["timezone"]?.stringValue ?? "UTC",
