@@ -28,9 +28,11 @@ let package = Package(
             "SundialCore",
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
+        // An absolute wall-clock timer (timerfd) the engine sleeps on; Glibc does not import it.
+        .target(name: "CSundialClock"),
         // The scheduler: timers, triggering, run state machine, reconciliation.
         .target(name: "SundialEngine", dependencies: [
-            "SundialCore",
+            "SundialCore", "CSundialClock",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -27,16 +27,17 @@ struct NextCommand: AsyncParsableCommand {
     var count: Int = 5
 
     func run() async throws {
-        guard count > 0 else { throw ValidationError("--count must be positive") }
-        let cron: CronExpression
-        do { cron = try CronExpression.parse(expression) } catch { throw ValidationError(error.description) }
-        guard let zone = TimeZone(identifier: timezone) else { throw ValidationError("unknown time zone '\(timezone)'") }
         var start = Instant.now()
         if let from {
             guard let parsed = Instant.parse(from) else { throw ValidationError("--from must be an RFC 3339 instant, e.g. 2026-03-08T00:00:00Z") }
             start = parsed
         }
-        let schedule = CompiledSchedule(expression: .cron(cron), zone: zone)
-        for instant in schedule.upcoming(after: start, count: count) { print(instant.rfc3339) }
+        let instants: [Instant]
+        do {
+            instants = try SchedulePreview.next(expression: expression, timezone: timezone, after: start, count: count)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        for instant in instants { print(instant.rfc3339) }
     }
 }

@@ -12,6 +12,9 @@ extension Engine {
     /// carries the slot key, and the store refuses a second run for that slot.
     func createRun(_ job: JobSpec, trigger: JobRun.Trigger, startingDeadline: Instant?, extraChanges: [StoreChange]) async throws(EngineError) -> JobRun {
         let now = clock.now()
+        if case .schedule(_, let slot) = trigger {
+            triggerSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+        }
         var runID = RunID.generate(at: now)
         while runs[job.id]?[runID] != nil { runID = RunID.generate(at: now) }
         let task = TaskRecord(id: Self.taskID(job: job.id, run: runID), status: .TASK_STAGING)
@@ -76,6 +79,9 @@ extension Engine {
             return
         }
         let now = clock.now()
+        if case .schedule(_, let slot) = state.run.trigger, state.run.tasks.count == 1 {
+            processStartSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+        }
         state.task = task
         state.run.status = .ACTIVE
         state.run.tasks[state.run.tasks.count - 1].status = .TASK_RUNNING

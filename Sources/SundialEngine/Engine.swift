@@ -20,6 +20,8 @@ public actor Engine {
     var cursors: [ScheduleKey: Instant] = [:]
     var children: [JobID: Set<JobID>] = [:]
     var metrics = EngineMetrics()
+    var triggerSkew = LatencyRecorder()
+    var processStartSkew = LatencyRecorder()
 
     var armed: [ScheduleKey: ArmedSchedule] = [:]
     var timers = Heap<TimerEntry>()
@@ -60,7 +62,10 @@ public actor Engine {
         }
         started = true
         metrics.jobs = jobs.count
-        for run in snapshot.activeRuns where jobs[run.jobID] != nil { reconcile(run) }
+        for run in snapshot.activeRuns where jobs[run.jobID] != nil {
+            reconcile(run)
+            watchStartingDeadline(run)
+        }
         let now = clock.now()
         for job in jobs.values {
             for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
@@ -123,6 +128,13 @@ public actor Engine {
         return try? await store.finishedRun(job: jobID, run: runID)
     }
 
+    /// Slots of a job that did not run (past their starting deadline, or coalesced into a
+    /// later slot), newest first.
+    public func missedSlots(of id: JobID, limit: Int) async throws(EngineError) -> [MissedSlot] {
+        guard jobs[id] != nil else { throw .jobNotFound(id) }
+        do { return try await store.missedSlots(job: id, limit: limit) } catch { throw .store(error.description) }
+    }
+
     /// The next instant the schedule will fire (what the timer is armed with).
     public func nextRunAt(_ jobID: JobID, scheduleID: String) -> Instant? {
         let key = ScheduleKey(jobID: jobID, scheduleID: scheduleID)
@@ -142,6 +154,8 @@ public actor Engine {
         var m = metrics
         m.jobs = jobs.count
         m.activeRuns = runs.values.reduce(0) { $0 + $1.count }
+        m.triggerSkew = triggerSkew.summary
+        m.processStartSkew = processStartSkew.summary
         return m
     }
 }

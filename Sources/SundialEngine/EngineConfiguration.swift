@@ -21,6 +21,12 @@ public struct EngineMetrics: Sendable {
     public var scheduledTriggers = 0
     public var skippedTriggers = 0
     public var missedSlots = 0
+    /// Scheduled runs aborted because they were not ACTIVE by their starting deadline.
+    public var startingDeadlineAborts = 0
+    /// Scheduled runs: run created minus scheduled instant.
+    public var triggerSkew = LatencySummary(count: 0)
+    /// Scheduled runs: first task's process started minus scheduled instant.
+    public var processStartSkew = LatencySummary(count: 0)
     public var activeRuns = 0
     public var jobs = 0
     public init() {}

@@ -41,6 +41,18 @@ public struct SundialResponder: HTTPResponder {
             method: request.method, path: path, segments: Array(segments), query: query,
             contentType: request.headers[.contentType], body: body)
         if let response = await metronome.handle(routed) { return response }
+        if let response = native(routed) { return response }
         return MetronomeErrors.unknownRoute(path)
+    }
+
+    /// Sundial's own additions under `/api` (docs/api.md).
+    func native(_ request: RoutedRequest) -> Response? {
+        let s = request.segments
+        switch (request.method, s.count) {
+        case (.get, 3) where s[0] == "api" && s[1] == "schedule" && s[2] == "next":
+            return SchedulePreviewRoute.handle(request, now: Instant.now())
+        default:
+            return nil
+        }
     }
 }

@@ -101,6 +101,10 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { ($0.runs[job] ?? [:]).values.sorted { $0.createdAt < $1.createdAt } }
     }
 
+    public func missedSlots(job: JobID, limit: Int) async throws(StoreError) -> [MissedSlot] {
+        Array(missedSlots(of: job).sorted { $0.instant > $1.instant }.prefix(limit))
+    }
+
     public func missedSlots(of job: JobID) -> [MissedSlot] {
         state.withLock { $0.missed.filter { $0.jobID == job } }
     }

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Why an expression or zone given for a preview was rejected.
+public struct SchedulePreviewError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Which input is wrong: `expression`, `timezone`, `from` or `count`.
+    public var parameter: String
+    public var message: String
+
+    public init(parameter: String, message: String) {
+        self.parameter = parameter
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The next fire instants of an expression, for people checking one (the CLI's
+/// `schedule next`, the API's preview, the UI's schedule form). It compiles the expression
+/// into the same `CompiledSchedule` the engine fires with.
+public enum SchedulePreview {
+    /// The most instants one preview returns; keeps a request from asking for millions.
+    public static let maximumCount = 1000
+
+    public static func compile(expression: String, timezone: String) throws(SchedulePreviewError) -> CompiledSchedule {
+        guard let zone = TimeZone(identifier: timezone) else {
+            throw SchedulePreviewError(parameter: "timezone", message: "unknown time zone '\(timezone)'")
+        }
+        do {
+            return CompiledSchedule(expression: .cron(try CronExpression.parse(expression)), zone: zone)
+        } catch {
+            throw SchedulePreviewError(parameter: "expression", message: error.description)
+        }
+    }
+
+    public static func next(
+        expression: String, timezone: String, after start: Instant, count: Int
+    ) throws(SchedulePreviewError) -> [Instant] {
+        guard (1...maximumCount).contains(count) else {
+            throw SchedulePreviewError(parameter: "count", message: "count must be between 1 and \(maximumCount)")
+        }
+        return try compile(expression: expression, timezone: timezone).upcoming(after: start, count: count)
+    }
+}
