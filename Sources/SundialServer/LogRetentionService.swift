@@ -21,7 +21,11 @@ struct LogRetentionService: Service {
 
     func run() async throws {
         SandboxInventory.removeTrash(layout)
-        guard policy.maxAgeSeconds != nil || policy.maxTotalBytes != nil else { return }
+        guard policy.maxAgeSeconds != nil || policy.maxTotalBytes != nil else {
+            // Nothing to sweep, but returning would end the whole service group.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await sweep()

@@ -129,7 +129,16 @@ import SundialCore
         })
     }
 
-    @Test func aFollowEndsWhenTheServerShutsDown() async throws {
+    @Test func withoutRetentionLogsStayAndTheServerRuns() async throws {
+        let server = try await SundialServerProcess(extraArguments: ["--log-retention", "off", "--log-max-bytes", "off"])
+        defer { server.stop() }
+        let run = try await finishedRun(server, job: "kept", cmd: "echo kept")
+        #expect(try await server.get("/v1/jobs/kept/runs/\(run)/logs/stdout").body == Data("kept\n".utf8))
+        #expect(server.isRunning)
+        #expect(try await server.get("/info").json["config"]?["sundial.log-retention"] == "off")
+    }
+
+        @Test func aFollowEndsWhenTheServerShutsDown() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
         _ = try await server.post("/v1/jobs", minimalJob("forever", cmd: "echo started; sleep 60"))

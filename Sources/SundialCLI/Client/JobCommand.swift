@@ -70,6 +70,7 @@ struct JobListCommand: AsyncParsableCommand {
 struct JobShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a job's definition, or its runs (`show runs`).",
+        discussion: "`show <id>` is short for `show job <id>`; a job whose id is `runs` is shown with `show job runs`.",
         subcommands: [JobShowDefinitionCommand.self, JobShowRunsCommand.self], defaultSubcommand: JobShowDefinitionCommand.self)
 }
 
