@@ -32,7 +32,7 @@ struct JobKillCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try connection.client()
         let job = SundialClient.segment(id)
-        var runs: [String]
+        let runs: [String]
         if let runID {
             runs = [runID]
         } else {
@@ -40,8 +40,14 @@ struct JobKillCommand: AsyncParsableCommand {
             if runs.isEmpty { print("No active runs of \(id)") }
         }
         for run in runs {
-            try await client.send(.POST, "/v1/jobs/\(job)/runs/\(SundialClient.segment(run))/actions/stop")
-            print("Stopped run \(run)")
+            do {
+                try await client.send(.POST, "/v1/jobs/\(job)/runs/\(SundialClient.segment(run))/actions/stop")
+                print("Stopped run \(run)")
+            } catch {
+                // A run that ended between the listing and the stop is what --all wanted.
+                guard all, case .server(let status, _, _) = error, status == 404 else { throw error }
+                print("Run \(run) had already ended")
+            }
         }
     }
 }
