@@ -53,6 +53,7 @@ let package = Package(
             "SundialCore", "SundialEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Composition root: configuration, services, graceful shutdown.
         .target(name: "SundialServer", dependencies: [

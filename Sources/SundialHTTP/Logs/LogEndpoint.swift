@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import SundialCore
 import SundialEngine
@@ -38,7 +39,9 @@ struct LogEndpoint: Sendable {
             window = LogWindow.range(offset: offset, length: length, size: size)
         case .tail(let lines):
             do {
-                let start = try LogTail.start(lines: lines, size: size) { offset, count in try file?.read(at: offset, count: count) ?? [] }
+                let start = try await NIOThreadPool.singleton.runIfActive {
+                    try LogTail.start(lines: lines, size: size) { offset, count in try file?.read(at: offset, count: count) ?? [] }
+                }
                 window = LogWindow(start: start, end: size)
             } catch {
                 return MetronomeErrors.message(.internalServerError, "\(error)")
@@ -75,7 +78,7 @@ struct LogEndpoint: Sendable {
         var position = window.start
         while position < window.end {
             let count = Int(min(Int64(LogFile.chunkSize), window.end - position))
-            let bytes = try file.read(at: position, count: count)
+            let bytes = try await file.readOffThread(at: position, count: count)
             // The length was promised in Content-Length; a file that shrank breaks that
             // promise, and the only honest answer left is to abort the response.
             guard bytes.count == count else { throw LogReadError(errno: EIO) }
@@ -112,7 +115,7 @@ struct LogFollower: Sendable {
             if let file {
                 let size = file.size()
                 while position < size {
-                    let bytes = try file.read(at: position, count: Int(min(Int64(LogFile.chunkSize), size - position)))
+                    let bytes = try await file.readOffThread(at: position, count: Int(min(Int64(LogFile.chunkSize), size - position)))
                     if bytes.isEmpty { break }
                     try await writer.write(ByteBuffer(bytes: bytes))
                     position += Int64(bytes.count)

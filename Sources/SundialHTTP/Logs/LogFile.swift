@@ -1,3 +1,5 @@
+import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,6 +29,12 @@ final class LogFile: Sendable {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return 0 }
         return Int64(info.st_size)
+    }
+
+    /// `read(at:count:)` on NIO's blocking-I/O thread pool, so a slow disk never stalls the
+    /// threads that run every other request.
+    func readOffThread(at offset: Int64, count: Int) async throws -> [UInt8] {
+        try await NIOThreadPool.singleton.runIfActive { try self.read(at: offset, count: count) }
     }
 
     /// Up to `count` bytes at `offset`; fewer at the end of the file, none past it.
