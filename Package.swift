@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "SundialServer", dependencies: [
             "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),

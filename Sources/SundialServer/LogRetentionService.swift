@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import SundialCore
 import SundialEngine
@@ -37,24 +38,30 @@ struct LogRetentionService: Service {
     func sweep() async {
         // List first, then ask which runs are active: a run created after the listing has
         // no entry in it, and one listed is seen as active if it still is.
-        let found = SandboxInventory.scan(layout)
+        // Directory walks and deletions block: they run on NIO's blocking-I/O pool.
+        let layout = self.layout
+        guard let found = try? await NIOThreadPool.singleton.runIfActive({ SandboxInventory.scan(layout) }) else { return }
         guard !found.isEmpty else { return }
         let active = Set(await engine.allActiveRuns().map { "\($0.jobID.rawValue)/\($0.id.rawValue)" })
         let sandboxes = found.map {
             LogRetentionPolicy.Sandbox(path: $0.path, finishedAt: $0.finishedAt, bytes: $0.bytes, active: active.contains("\($0.job)/\($0.run)"))
         }
         let doomed = policy.selectForRemoval(sandboxes, now: Instant.now())
-        var removedRuns: Set<String> = []
-        for sandbox in doomed {
-            do {
-                try FileManager.default.removeItem(atPath: sandbox.path)
-                removedRuns.insert((sandbox.path as NSString).deletingLastPathComponent)
-            } catch {
-                logger.warning("cannot remove expired sandbox \(sandbox.path): \(error)")
+        guard !doomed.isEmpty else { return }
+        let logger = self.logger
+        _ = try? await NIOThreadPool.singleton.runIfActive {
+            var removedRuns: Set<String> = []
+            for sandbox in doomed {
+                do {
+                    try FileManager.default.removeItem(atPath: sandbox.path)
+                    removedRuns.insert((sandbox.path as NSString).deletingLastPathComponent)
+                } catch {
+                    logger.warning("cannot remove expired sandbox \(sandbox.path): \(error)")
+                }
             }
+            // A run directory whose tasks are all gone goes too (rmdir fails harmlessly if not).
+            for run in removedRuns { rmdir(run) }
         }
-        // A run directory whose tasks are all gone goes too (rmdir fails harmlessly if not).
-        for run in removedRuns { rmdir(run) }
-        if !doomed.isEmpty { logger.info("log retention removed \(doomed.count) task sandbox(es)") }
+        logger.info("log retention removed \(doomed.count) task sandbox(es)")
     }
 }
