@@ -7,7 +7,7 @@ import SundialEngine
 /// The server's single HTTP entry point: normalizes the path (repeated slashes count as
 /// one, DC/OS's `/service/metronome` prefix is accepted) and hands the request to a dialect.
 public struct SundialResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = SundialRequestContext
 
     let metronome: MetronomeRoutes
     let maximumBodySize: Int
@@ -39,7 +39,7 @@ public struct SundialResponder: HTTPResponder {
         }
         let routed = RoutedRequest(
             method: request.method, path: path, segments: Array(segments), query: query,
-            contentType: request.headers[.contentType], body: body)
+            contentType: request.headers[.contentType], body: body, channel: context.channel)
         if let response = await metronome.handle(routed) { return response }
         if let response = native(routed) { return response }
         return MetronomeErrors.unknownRoute(path)

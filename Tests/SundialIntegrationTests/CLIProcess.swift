@@ -54,6 +54,8 @@ final class CLIProcess: @unchecked Sendable {
         try input.fileHandleForWriting.close()
     }
 
+    var pid: Int32 { process.processIdentifier }
+
     var stdout: String { output.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
     var stderr: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
@@ -103,6 +105,7 @@ extension SundialServerProcess {
 
 extension SundialServerProcess {
     var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
 
     /// SIGTERM without waiting: a test can then watch whether the server gets out.
     func terminate() { process.terminate() }

@@ -138,6 +138,29 @@ import SundialCore
         #expect(try await server.get("/info").json["config"]?["sundial.log-retention"] == "off")
     }
 
+        /// The server's open files that are this path.
+    func serverHasOpen(_ server: SundialServerProcess, _ path: String) -> Bool {
+        let fds = "/proc/\(server.pid)/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: fds)) ?? []
+        return entries.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\($0)")) == path }
+    }
+
+    @Test func aFollowWhoseClientLeftEndsEvenWhileTheTaskIsSilent() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        _ = try await server.post("/v1/jobs", minimalJob("silent", cmd: "echo started; sleep 60"))
+        let run = try #require(try await server.post("/v1/jobs/silent/runs").json["id"]?.stringValue)
+        let follow = try CLIProcess(["job", "logs", "silent", run, "--follow"], url: server.url)
+        #expect(try await server.eventually(timeout: 20) { follow.stdout == "started\n" })
+        let task = try #require(try await server.get("/v1/jobs/silent/runs/\(run)").json["tasks"]?.arrayValue?.last?["id"]?.stringValue)
+        let log = server.dataDirectory.appendingPathComponent("sandboxes/silent/\(run)/\(task)/stdout").path
+        #expect(serverHasOpen(server, log), "the follow holds the log open")
+        kill(follow.pid, SIGKILL)
+        _ = await follow.waitForExit()
+        #expect(try await server.eventually(timeout: 20) { !serverHasOpen(server, log) }, "the follow let go of the log")
+        _ = try await server.post("/v1/jobs/silent/runs/\(run)/actions/stop")
+    }
+
         @Test func aFollowEndsWhenTheServerShutsDown() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }

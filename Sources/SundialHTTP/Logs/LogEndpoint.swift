@@ -58,8 +58,11 @@ struct LogEndpoint: Sendable {
         let body: ResponseBody
         if query.follow {
             let follower = LogFollower(engine: engine, job: job, run: run.id, task: taskID, path: path, pollInterval: pollInterval)
+            let channel = request.channel
             body = ResponseBody { writer in
-                try await follower.stream(from: window.start, file: file, into: &writer)
+                try await PeerClosureWatcher.watching(channel) { clientIsGone in
+                    try await follower.stream(from: window.start, file: file, into: &writer, until: clientIsGone)
+                }
                 try await writer.finish(nil)
             }
         } else {
@@ -105,7 +108,10 @@ struct LogFollower: Sendable {
     let path: String
     let pollInterval: Duration
 
-    func stream(from start: Int64, file: LogFile?, into writer: inout any ResponseBodyWriter) async throws {
+    /// `clientIsGone` is asked between polls: a silent task gives no write that could fail.
+    func stream(
+        from start: Int64, file: LogFile?, into writer: inout any ResponseBodyWriter, until clientIsGone: @Sendable () -> Bool
+    ) async throws {
         var file = file
         var position = start
         while true {
@@ -121,7 +127,7 @@ struct LogFollower: Sendable {
                     position += Int64(bytes.count)
                 }
             }
-            if ended || Task.isShuttingDownGracefully || Task.isCancelled { return }
+            if ended || Task.isShuttingDownGracefully || Task.isCancelled || clientIsGone() { return }
             try? await Task.sleep(for: pollInterval)
         }
     }
