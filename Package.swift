@@ -73,9 +73,12 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
+        // Benchmark: cron next-fire evaluations per second (BENCHMARKS.md).
+        .executableTarget(name: "sundial-cron-bench", dependencies: ["SundialCore"]),
         // Manual clock and fake launcher for engine tests.
         .target(name: "SundialTestSupport", dependencies: ["SundialCore"]),
-        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"]),
+        // Resources: conformance vectors copied from shared/reference (CI has only this repo).
+        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"], resources: [.copy("Resources")]),
         .testTarget(name: "SundialExecutorTests", dependencies: [
             "SundialExecutor", "sundial-supervisor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -31,6 +31,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-sweep-interval"), help: "How often expired logs are looked for, e.g. 30s (SUNDIAL_LOG_SWEEP_INTERVAL). Default 1m, and at least twice per --log-retention.")
     var logSweepInterval: String?
 
+    @Option(name: .customLong("attribute"), help: "A machine attribute for placement constraints, key=value; repeatable (SUNDIAL_ATTRIBUTES, comma-separated).")
+    var attributes: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String = "info"
 
@@ -61,6 +64,12 @@ struct ServerCommand: AsyncParsableCommand {
                 throw ValidationError("--log-sweep-interval must be a duration such as 30s or 5m")
             }
             configuration.logSweepIntervalSeconds = seconds
+        }
+        for attribute in attributes {
+            do {
+                let (key, value) = try ServerConfiguration.parseAttribute(attribute)
+                configuration.attributes[key] = value
+            } catch { throw ValidationError("--attribute: \(error)") }
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         var logger = Logger(label: "sundial")

@@ -19,6 +19,10 @@ public actor Engine {
     var histories: [JobID: JobHistory] = [:]
     var cursors: [ScheduleKey: Instant] = [:]
     var children: [JobID: Set<JobID>] = [:]
+    /// Chronos names of jobs created through Chronos (others go by their id).
+    var chronosNames: [String: JobID] = [:]
+    /// Decides whether a run's placement constraints hold on this server.
+    let placement: ConstraintEvaluator
     var metrics = EngineMetrics()
     var triggerSkew = LatencyRecorder()
     var processStartSkew = LatencyRecorder()
@@ -42,6 +46,7 @@ public actor Engine {
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        self.placement = ConstraintEvaluator(hostname: configuration.hostname, attributes: configuration.attributes)
     }
 
     // MARK: Start-up
@@ -53,6 +58,7 @@ public actor Engine {
         do { snapshot = try await store.load(historyLimit: configuration.historyLimit) } catch { throw .store(error.description) }
         for job in snapshot.jobs {
             jobs[job.id] = job
+            if let name = job.chronos?.name { chronosNames[name] = job.id }
             for parent in job.dependencies { children[parent, default: []].insert(job.id) }
         }
         histories = snapshot.histories
@@ -70,6 +76,9 @@ public actor Engine {
         for job in jobs.values {
             for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
         }
+        // A parent that succeeded just before the previous process stopped still owes its
+        // children their run: readiness is derived from persisted history.
+        for parent in Set(jobs.values.flatMap(\.dependencies)).sorted() { triggerDependents(of: parent) }
     }
 
     // MARK: Per-job serialization
@@ -109,6 +118,13 @@ public actor Engine {
     // MARK: Reads
 
     public func job(_ id: JobID) -> JobSpec? { jobs[id] }
+
+    /// A job by its Chronos name: the name it was created with there, else its id.
+    public func job(chronosName name: String) -> JobSpec? {
+        if let id = chronosNames[name] { return jobs[id] }
+        guard let id = JobID(name), let job = jobs[id], job.chronos == nil || job.chronos?.name == name else { return nil }
+        return job
+    }
 
     public func allJobs() -> [JobSpec] { jobs.values.sorted { $0.id < $1.id } }
 

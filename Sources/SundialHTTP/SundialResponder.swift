@@ -10,11 +10,13 @@ public struct SundialResponder: HTTPResponder {
     public typealias Context = SundialRequestContext
 
     let metronome: MetronomeRoutes
+    let chronos: ChronosRoutes
     let maximumBodySize: Int
 
     /// `sandboxes` is where task logs are read from; without it every log answers 404.
     public init(engine: Engine, server: ServerInfo, sandboxes: SandboxLayout? = nil, maximumBodySize: Int = 4 << 20) {
         self.metronome = MetronomeRoutes(engine: engine, server: server, logs: LogEndpoint(engine: engine, layout: sandboxes))
+        self.chronos = ChronosRoutes(engine: engine, server: server)
         self.maximumBodySize = maximumBodySize
     }
 
@@ -41,6 +43,7 @@ public struct SundialResponder: HTTPResponder {
             method: request.method, path: path, segments: Array(segments), query: query,
             contentType: request.headers[.contentType], body: body, channel: context.channel)
         if let response = await metronome.handle(routed) { return response }
+        if let response = await chronos.handle(routed) { return response }
         if let response = native(routed) { return response }
         return MetronomeErrors.unknownRoute(path)
     }

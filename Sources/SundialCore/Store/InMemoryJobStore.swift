@@ -71,7 +71,9 @@ public final class InMemoryJobStore: JobStore {
             var snapshot = StoreSnapshot()
             snapshot.jobs = state.jobs.values.sorted { $0.id < $1.id }
             snapshot.cursors = state.cursors
-            for (jobID, runs) in state.runs {
+            // Counters exist without runs too (a Chronos mark-success), as in the SQLite store.
+            for jobID in Set(state.runs.keys).union(state.history.keys) {
+                let runs = state.runs[jobID] ?? [:]
                 var history = JobHistory()
                 if let counters = state.history[jobID] {
                     history.successCount = counters.successCount
