@@ -90,6 +90,10 @@ import SundialCore
         #expect(try await server.cli("job", "logs", "hello", "--stderr").stdout == "done\n")
         let runs = try JSONParser.parse(try await server.cli("job", "show", "runs", "hello", "--run-id", run, "--json").stdout)
         #expect(runs["status"] == "SUCCESS")
+        let task = try #require(runs["tasks"]?.arrayValue?.first?["id"]?.stringValue)
+        #expect(try await server.cli("job", "logs", "hello", run, "--task", task, "--lines", "1").stdout == "line 3\n")
+        result = try await server.cli("job", "logs", "hello", run, "--task", "no-such-task")
+        #expect(result.stderr.contains("404 - Task not found: no-such-task"), "\(result)")
         result = try await server.cli("job", "list")
         #expect(result.stdout.contains("Success 20"), "\(result)")
 

@@ -14,6 +14,7 @@ struct JobLogsCommand: AsyncParsableCommand {
     @Flag(help: "Print stderr instead of stdout.") var stderr = false
     @Flag(name: [.short, .long], help: "Keep printing what the task writes until it ends.") var follow = false
     @Option(name: [.short, .long], help: "Start with only the last N lines.") var lines: Int?
+    @Option(help: "The task (attempt) to read; default: the run's latest. A run restarted ON_FAILURE has one task per attempt.") var task: String?
 
     func validate() throws {
         if let lines, lines < 0 { throw ValidationError("--lines must be 0 or more") }
@@ -24,6 +25,7 @@ struct JobLogsCommand: AsyncParsableCommand {
         let run: String
         if let runID { run = runID } else { run = try await Self.latestRun(of: id, client: client) }
         var query: [(String, String)] = []
+        if let task { query.append(("task", task)) }
         if let lines { query.append(("tail", String(lines))) }
         if follow { query.append(("follow", "true")) }
         let path = "/v1/jobs/\(SundialClient.segment(id))/runs/\(SundialClient.segment(run))/logs/\(stderr ? "stderr" : "stdout")"
