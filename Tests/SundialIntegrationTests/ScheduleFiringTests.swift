@@ -31,13 +31,20 @@ import SundialCore
     @Test func forbidSkipsWhileActive() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
-        let job = #"{"id":"slow","run":{"cmd":"sleep 3","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s","concurrencyPolicy":"FORBID"}]}"#
+        // The run lasts until the test releases it, however slowly the machine runs.
+        let release = server.dataDirectory.appendingPathComponent("release-slow").path
+        let job = #"{"id":"slow","run":{"cmd":"while [ ! -e \#(release) ]; do sleep 0.05; done","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s","concurrencyPolicy":"FORBID"}]}"#
         #expect(try await server.post("/v1/jobs", job).status == 201)
-        try await Task.sleep(for: .milliseconds(2600))
+        func skipped() async throws -> Double {
+            try await server.get("/v1/metrics").json["counters"]?["sundial.schedule.skipped.counter"]?["count"]?.numberValue ?? 0
+        }
+        #expect(try await server.eventually(timeout: 15) { try await skipped() >= 2 })
         let info = try await server.get("/v1/jobs/slow?embed=activeRuns").json
         #expect(info["activeRuns"]?.arrayValue?.count == 1)
-        let metrics = try await server.get("/v1/metrics").json
-        #expect((metrics["counters"]?["sundial.schedule.skipped.counter"]?["count"]?.numberValue ?? 0) >= 1)
+        FileManager.default.createFile(atPath: release, contents: Data())
+        #expect(try await server.eventually(timeout: 10) {
+            (try await server.get("/v1/jobs/slow?embed=history").json["history"]?["successCount"]?.numberValue ?? 0) >= 1
+        })
     }
 
     @Test func slotsAreExactlyOnceAcrossKill9() async throws {
