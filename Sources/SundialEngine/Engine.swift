@@ -75,10 +75,20 @@ public actor Engine {
         let now = clock.now()
         // Parsing 100,000 expressions is most of arming them; it is pure, so it runs on
         // every core before the (serial) arming.
+        // Fleets share expressions (`0 * * * *` in UTC), so each distinct one is parsed once.
         let schedules = snapshot.jobs.flatMap { job in job.schedules.map { (job: job.id, spec: $0) } }
-        let compiled = schedules.parallelMap { CompiledSchedule($0.spec, now: now) }
+        var distinct: [ScheduleSpec] = []
+        var position: [ExpressionKey: Int] = [:]
+        let slots = schedules.map { entry -> Int in
+            let key = ExpressionKey(entry.spec)
+            if let at = position[key] { return at }
+            distinct.append(entry.spec)
+            position[key] = distinct.count - 1
+            return distinct.count - 1
+        }
+        let compiled = distinct.parallelMap { CompiledSchedule($0, now: now) }
         for (index, entry) in schedules.enumerated() where jobs[entry.job] != nil {
-            arm(job: entry.job, schedule: entry.spec, now: now, catchUp: true, compiled: compiled[index])
+            arm(job: entry.job, schedule: entry.spec, now: now, catchUp: true, compiled: compiled[slots[index]])
         }
         // A parent that succeeded just before the previous process stopped still owes its
         // children their run: readiness is derived from persisted history.
@@ -177,5 +187,17 @@ public actor Engine {
         m.triggerSkew = triggerSkew.summary
         m.processStartSkew = processStartSkew.summary
         return m
+    }
+}
+
+/// What a compiled schedule depends on: the expression, its kind and its zone.
+struct ExpressionKey: Hashable {
+    var kind: ScheduleSpec.Kind
+    var expression: String
+    var timezone: String
+    init(_ spec: ScheduleSpec) {
+        kind = spec.kind
+        expression = spec.expression
+        timezone = spec.timezone
     }
 }
