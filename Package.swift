@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain: model, validation, cron, ports. No I/O.
@@ -43,11 +44,19 @@ let package = Package(
             "CSundialExecutor",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // HTTP dialects (Metronome today) over the engine.
-        .target(name: "SundialHTTP", dependencies: [
-            "SundialCore", "SundialEngine",
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ]),
+        // HTTP dialects (Metronome today) over the engine, and the web UI.
+        .target(
+            name: "SundialHTTP",
+            dependencies: [
+                "SundialCore", "SundialEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["WebUI/Assets"],
+            plugins: ["EmbedWebUI"]),
+        // Build-time tool and plugin that compile the web UI's files into SundialHTTP.
+        .executableTarget(name: "sundial-embed-assets"),
+        .plugin(name: "EmbedWebUI", capability: .buildTool(), dependencies: ["sundial-embed-assets"]),
         // Composition root: configuration, services, graceful shutdown.
         .target(name: "SundialServer", dependencies: [
             "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor",

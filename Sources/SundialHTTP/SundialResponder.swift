@@ -10,10 +10,14 @@ public struct SundialResponder: HTTPResponder {
     public typealias Context = BasicRequestContext
 
     let metronome: MetronomeRoutes
+    let engine: Engine
+    let webUI: WebUIRoutes
     let maximumBodySize: Int
 
-    public init(engine: Engine, server: ServerInfo, maximumBodySize: Int = 4 << 20) {
+    public init(engine: Engine, server: ServerInfo, webUIAssets: WebUIAssets = .embedded(), maximumBodySize: Int = 4 << 20) {
         self.metronome = MetronomeRoutes(engine: engine, server: server)
+        self.engine = engine
+        self.webUI = WebUIRoutes(assets: webUIAssets)
         self.maximumBodySize = maximumBodySize
     }
 
@@ -40,16 +44,24 @@ public struct SundialResponder: HTTPResponder {
             method: request.method, path: path, segments: Array(segments), query: query,
             contentType: request.headers[.contentType], body: body)
         if let response = await metronome.handle(routed) { return response }
-        if let response = native(routed) { return response }
+        if let response = await native(routed) { return response }
+        if let response = webUI.handle(routed, ifNoneMatch: request.headers[.ifNoneMatch]) { return response }
         return MetronomeErrors.unknownRoute(path)
     }
 
     /// Sundial's own additions under `/api` (docs/api.md).
-    func native(_ request: RoutedRequest) -> Response? {
+    func native(_ request: RoutedRequest) async -> Response? {
         let s = request.segments
         switch (request.method, s.count) {
         case (.get, 3) where s[0] == "api" && s[1] == "schedule" && s[2] == "next":
             return SchedulePreviewRoute.handle(request, now: Instant.now())
+        case (.get, 2) where s[0] == "api" && s[1] == "jobs":
+            return await JobListRoute.handle(request, engine: engine)
+        case (.get, 4) where s[0] == "api" && s[1] == "jobs" && s[3] == "dependencies":
+            guard let id = JobID(percentDecoded(s[2])) else {
+                return HTTPReply.json(.badRequest, JSONObject(["message": .string("Not a valid id: \(percentDecoded(s[2]))")]))
+            }
+            return await DependencyGraphRoute.handle(id, engine: engine)
         default:
             return nil
         }

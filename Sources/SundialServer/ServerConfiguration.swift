@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable {
     public var synchronousCommits: Bool = true
     /// Where the per-task supervisor binary lives; when nil, `$SUNDIAL_SUPERVISOR` or next to `sundial`.
     public var supervisorPath: String?
+    /// Serve the web UI's files from this directory, re-read on every request, instead of
+    /// the copy built into the binary (`SUNDIAL_UI_DIR`; for working on the UI).
+    public var uiDirectory: String?
 
     public init() {}
 
@@ -28,6 +31,7 @@ public struct ServerConfiguration: Sendable {
             guard let value = Int(limit), value >= 0 else { throw ConfigurationError("SUNDIAL_HISTORY_LIMIT must be a non-negative number, got '\(limit)'") }
             configuration.historyLimit = value
         }
+        if let dir = environment["SUNDIAL_UI_DIR"], !dir.isEmpty { configuration.uiDirectory = dir }
         if let sync = environment["SUNDIAL_SYNCHRONOUS_COMMITS"], !sync.isEmpty {
             configuration.synchronousCommits = !["0", "false", "no", "off"].contains(sync.lowercased())
         }

@@ -35,7 +35,8 @@ public enum SundialServerRunner {
                 "sundial.host": configuration.host, "sundial.port": String(configuration.port),
                 "sundial.data-dir": configuration.dataDirectory, "metronome.history.count": String(configuration.historyLimit),
             ])
-        let responder = SundialResponder(engine: engine, server: server)
+        let responder = SundialResponder(
+            engine: engine, server: server, webUIAssets: configuration.uiDirectory.map { WebUIAssets.live(directory: $0) } ?? .embedded())
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial"),
