@@ -26,6 +26,8 @@ extension Engine {
             if total >= query.offset && total < pageEnd { items.append(item(for: id)) }
             total += 1
         }
+        // A folder's ids are adjacent, but "prod-x." sorts before "prod.": order by name.
+        groupCounts.sort { $0.name < $1.name }
         return JobListPage(total: total, groups: groupCounts, items: items)
     }
 

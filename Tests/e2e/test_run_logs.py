@@ -1,0 +1,43 @@
+"""The run page follows a task's stdout live, through the logs API's follow=true stream."""
+
+import os
+import tempfile
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+
+
+def logs_api_available(server):
+    """The logs API lands separately; until then its route is Metronome's unknown route."""
+    status, body = server.request("GET", "/v1/jobs/none/runs/none/logs/stdout")
+    return not (status == 404 and isinstance(body, dict) and body.get("message") == "Unknown route.")
+
+
+def test_stdout_follows_live_while_the_task_runs(page, server):
+    if not logs_api_available(server):
+        pytest.skip("known skip: the logs API (GET /v1/jobs/{id}/runs/{runId}/logs/stdout) is not in this build")
+    job_id = f"live-{uuid.uuid4().hex[:6]}"
+    gate = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-gate-"), "release")
+    # Prints a line, then waits for the test to open the gate, then prints another: the
+    # second line can only appear in the page if the page keeps following the stream.
+    cmd = f"echo first-line; echo to-stderr >&2; while [ ! -e {gate} ]; do sleep 0.1; done; echo second-line"
+    server.request("POST", "/v1/jobs", {"id": job_id, "run": {"cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0}})
+    page.open(f"#/jobs/{job_id}")
+    page.click("▶ Run now")
+    page.wait(lambda d: d.find_element(By.CSS_SELECTOR, "main h1").text.startswith("Run "), "no run page")
+
+    log = page.find("pre.log-output")
+    page.wait(lambda d: "first-line" in log.text, "first line never shown")
+    assert page.driver.find_element(By.CSS_SELECTOR, ".run-status").text == "Running"
+    assert "second-line" not in log.text
+    page.screenshot("run-detail-live-log")
+
+    open(gate, "w").close()
+    page.wait(lambda d: "second-line" in log.text, "the page stopped following the log")
+    page.wait(lambda d: d.find_element(By.CSS_SELECTOR, ".run-status").text == "Success", "run never succeeded")
+    page.wait(lambda d: "End of log" in d.find_element(By.CSS_SELECTOR, ".log-status").text, "end of log not shown")
+
+    page.click("stderr")
+    page.wait(lambda d: "to-stderr" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "stderr not shown")
+    page.screenshot("run-detail")
