@@ -26,9 +26,11 @@ let package = Package(
             "SundialCore",
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
+        // An absolute wall-clock timer (timerfd) the engine sleeps on; Glibc does not import it.
+        .target(name: "CSundialClock"),
         // The scheduler: timers, triggering, run state machine, reconciliation.
         .target(name: "SundialEngine", dependencies: [
-            "SundialCore",
+            "SundialCore", "CSundialClock",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,9 +71,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
+        // Benchmark: cron next-fire evaluations per second (BENCHMARKS.md).
+        .executableTarget(name: "sundial-cron-bench", dependencies: ["SundialCore"]),
         // Manual clock and fake launcher for engine tests.
         .target(name: "SundialTestSupport", dependencies: ["SundialCore"]),
-        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"]),
+        // Resources: conformance vectors copied from shared/reference (CI has only this repo).
+        .testTarget(name: "SundialCoreTests", dependencies: ["SundialCore"], resources: [.copy("Resources")]),
         .testTarget(name: "SundialExecutorTests", dependencies: [
             "SundialExecutor", "sundial-supervisor", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -12,9 +12,9 @@ struct ScheduleCommand: AsyncParsableCommand {
 /// code the engine fires with.
 struct NextCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "next", abstract: "Print the next fire instants of a cron expression, one RFC 3339 UTC instant per line.")
+        commandName: "next", abstract: "Print the next fire instants of a cron or ISO 8601 expression, one RFC 3339 UTC instant per line.")
 
-    @Argument(help: "A cron expression, e.g. '30 2 * * *' or '@every 90s'.")
+    @Argument(help: "A cron expression, e.g. '30 2 * * *' or '@every 90s', or an ISO 8601 interval, e.g. 'R/2026-01-01T00:00:00Z/P1D'.")
     var expression: String
 
     @Option(help: "IANA time zone the expression is evaluated in.")

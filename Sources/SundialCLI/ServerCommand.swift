@@ -21,6 +21,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("history-limit"), help: "Finished runs kept per job and outcome (SUNDIAL_HISTORY_LIMIT). Default 1000.")
     var historyLimit: Int?
 
+    @Option(name: .customLong("attribute"), help: "A machine attribute for placement constraints, key=value; repeatable (SUNDIAL_ATTRIBUTES, comma-separated).")
+    var attributes: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String = "info"
 
@@ -35,6 +38,12 @@ struct ServerCommand: AsyncParsableCommand {
         if let historyLimit {
             guard historyLimit >= 0 else { throw ValidationError("--history-limit must not be negative") }
             configuration.historyLimit = historyLimit
+        }
+        for attribute in attributes {
+            do {
+                let (key, value) = try ServerConfiguration.parseAttribute(attribute)
+                configuration.attributes[key] = value
+            } catch { throw ValidationError("--attribute: \(error)") }
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         var logger = Logger(label: "sundial")

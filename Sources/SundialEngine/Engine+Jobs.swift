@@ -8,22 +8,33 @@ extension Engine {
         reservedIDs.insert(spec.id)
         defer { reservedIDs.remove(spec.id) }
         let now = clock.now()
+        var spec = spec
+        spec.dependenciesChangedAt = spec.dependencies.isEmpty ? nil : now
         var changes: [StoreChange] = [.putJob(spec)]
-        for schedule in spec.schedules { changes.append(.putCursor(spec.id, scheduleID: schedule.id, now)) }
+        for schedule in spec.schedules { changes.append(.putCursor(spec.id, scheduleID: schedule.id, initialCursor(schedule, now: now))) }
         try await persist(changes)
         install(spec, previous: nil, now: now)
         return spec
     }
 
+    /// Where a new or changed schedule starts counting (see `CompiledSchedule.initialCursor`).
+    func initialCursor(_ schedule: ScheduleSpec, now: Instant) -> Instant {
+        CompiledSchedule(schedule, now: now)?.initialCursor(now: now, startingDeadlineSeconds: schedule.startingDeadlineSeconds) ?? now
+    }
+
     /// Replaces a job's definition. With `keepSchedules` (Metronome v1 PUT) the stored
     /// schedules stay and the body's are ignored; without it (v0 PUT) they are replaced too.
-    public func updateJob(_ spec: JobSpec, keepSchedules: Bool) async throws(EngineError) -> JobSpec {
+    /// `validate` applies Metronome's rules to the body's schedules; the Chronos dialect
+    /// validated its own. A Metronome write keeps the job's Chronos name and extras.
+    public func updateJob(_ spec: JobSpec, keepSchedules: Bool, validate: Bool = true) async throws(EngineError) -> JobSpec {
         await lock(spec.id)
         defer { unlock(spec.id) }
         guard let previous = jobs[spec.id] else { throw .jobNotFound(spec.id) }
         var updated = spec
+        if updated.chronos == nil { updated.chronos = previous.chronos }
+        updated.dependenciesChangedAt = Set(updated.dependencies) == Set(previous.dependencies) ? previous.dependenciesChangedAt : clock.now()
         if keepSchedules { updated.schedules = previous.schedules }
-        if !keepSchedules {
+        if !keepSchedules && validate {
             let errors = JobSpecValidator.validate(updated)
             if !errors.isEmpty { throw .invalid(errors) }
         }
@@ -38,20 +49,37 @@ extension Engine {
 
     /// Deletes a job with its history. Active runs make it fail unless `stopCurrentRuns`,
     /// and so do jobs that depend on it.
-    public func deleteJob(_ id: JobID, stopCurrentRuns: Bool) async throws(EngineError) -> JobSpec {
+    ///
+    /// With `detachDependents` (Chronos) a job with dependants is deleted too: each child
+    /// drops it from its parents and inherits its parents instead, so the order of the
+    /// remaining jobs is kept; a child left without parents runs only when started by hand.
+    public func deleteJob(_ id: JobID, stopCurrentRuns: Bool, detachDependents: Bool = false) async throws(EngineError) -> JobSpec {
         await lock(id)
         defer { unlock(id) }
         guard let job = jobs[id] else { throw .jobNotFound(id) }
         let dependents = (children[id] ?? []).filter { jobs[$0] != nil }.sorted()
-        if !dependents.isEmpty { throw .hasDependents(id, children: dependents) }
+        if !dependents.isEmpty && !detachDependents { throw .hasDependents(id, children: dependents) }
         let active = (runs[id] ?? [:]).keys
         if !active.isEmpty {
             guard stopCurrentRuns else { throw .activeRuns(id) }
             for runID in Array(active) { _ = try? await stopRun(id, runID) }
         }
-        try await persist([.deleteJob(id)])
+        var rewired: [JobSpec] = []
+        for childID in dependents {
+            guard var child = jobs[childID] else { continue }
+            var parents = child.dependencies.filter { $0 != id }
+            for parent in job.dependencies where !parents.contains(parent) && parent != childID { parents.append(parent) }
+            child.dependencies = parents
+            child.dependenciesChangedAt = clock.now()
+            rewired.append(child)
+        }
+        try await persist([.deleteJob(id)] + rewired.map { .putJob($0) })
+        let now = clock.now()
+        for child in rewired { install(child, previous: jobs[child.id], now: now) }
+        if let name = job.chronos?.name, chronosNames[name] == id { chronosNames[name] = nil }
         for schedule in job.schedules { disarm(ScheduleKey(jobID: id, scheduleID: schedule.id)) }
         for parent in job.dependencies { children[parent]?.remove(id) }
+        children[id] = nil
         jobs[id] = nil
         histories[id] = nil
         runs[id] = nil
@@ -105,7 +133,7 @@ extension Engine {
     func cursorChanges(from old: [ScheduleSpec], to new: [ScheduleSpec], job: JobID, now: Instant) -> [StoreChange] {
         var changes: [StoreChange] = []
         for schedule in new where old.first(where: { $0.id == schedule.id }) != schedule {
-            changes.append(.putCursor(job, scheduleID: schedule.id, now))
+            changes.append(.putCursor(job, scheduleID: schedule.id, initialCursor(schedule, now: now)))
         }
         for schedule in old where !new.contains(where: { $0.id == schedule.id }) {
             changes.append(.deleteCursor(job, scheduleID: schedule.id))
@@ -116,6 +144,8 @@ extension Engine {
     /// Puts a persisted job into memory and re-plans its schedules at once.
     func install(_ job: JobSpec, previous: JobSpec?, now: Instant) {
         jobs[job.id] = job
+        if let name = previous?.chronos?.name, chronosNames[name] == job.id { chronosNames[name] = nil }
+        if let name = job.chronos?.name { chronosNames[name] = job.id }
         if let previous {
             for parent in previous.dependencies { children[parent]?.remove(job.id) }
         }
@@ -127,7 +157,7 @@ extension Engine {
             cursors[key] = nil
         }
         for schedule in job.schedules where oldSchedules.first(where: { $0.id == schedule.id }) != schedule {
-            cursors[ScheduleKey(jobID: job.id, scheduleID: schedule.id)] = now
+            cursors[ScheduleKey(jobID: job.id, scheduleID: schedule.id)] = initialCursor(schedule, now: now)
             arm(job: job.id, schedule: schedule, now: now, catchUp: false)
         }
     }

@@ -3,21 +3,36 @@ import SundialCore
 extension Engine {
     /// Starts a run now (Metronome `POST …/runs`). Returns once the run is durably recorded;
     /// its process starts right after.
-    public func startRun(_ id: JobID) async throws(EngineError) -> JobRun {
+    ///
+    /// `extraArguments` (Chronos `?arguments=`) are appended to the argv of a job run without
+    /// a shell; a shell command ignores them, as the Chronos documentation says.
+    public func startRun(_ id: JobID, extraArguments: [String] = []) async throws(EngineError) -> JobRun {
         guard let job = jobs[id] else { throw .jobNotFound(id) }
-        return try await createRun(job, trigger: .manual, startingDeadline: nil, extraChanges: [])
+        var spec = job.run
+        if spec.cmd == nil, !extraArguments.isEmpty, let args = spec.args, let executable = args.first {
+            // Chronos: the manual run's arguments replace the job's own.
+            spec.args = [executable] + extraArguments
+        }
+        return try await createRun(job, trigger: .manual, startingDeadline: nil, extraChanges: [], spec: spec)
     }
 
     /// Records a run and its first task, then launches it. For a scheduled run the insert
     /// carries the slot key, and the store refuses a second run for that slot.
-    func createRun(_ job: JobSpec, trigger: JobRun.Trigger, startingDeadline: Instant?, extraChanges: [StoreChange]) async throws(EngineError) -> JobRun {
+    func createRun(
+        _ job: JobSpec, trigger: JobRun.Trigger, startingDeadline: Instant?, extraChanges: [StoreChange], spec: RunSpec? = nil
+    ) async throws(EngineError) -> JobRun {
         let now = clock.now()
+        if case .schedule(_, let slot) = trigger {
+            triggerSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+        }
+        var spec = spec ?? job.run
+        if let chronos = job.chronos { Self.addChronosEnvironment(&spec, chronos: chronos, createdAt: now) }
         var runID = RunID.generate(at: now)
         while runs[job.id]?[runID] != nil { runID = RunID.generate(at: now) }
         let task = TaskRecord(id: Self.taskID(job: job.id, run: runID), status: .TASK_STAGING)
         let run = JobRun(
             id: runID, jobID: job.id, status: .STARTING, createdAt: now, tasks: [task], trigger: trigger,
-            startingDeadline: startingDeadline, spec: job.run)
+            startingDeadline: startingDeadline, spec: spec)
         runs[job.id, default: [:]][runID] = RunState(run: run)
         do {
             try await persist([.insertRun(run)] + extraChanges)
@@ -46,16 +61,44 @@ extension Engine {
         environment["SUNDIAL_RUN_ID"] = state.run.id.rawValue
         environment["METRONOME_JOB_ID"] = state.run.jobID.rawValue
         environment["METRONOME_RUN_ID"] = state.run.id.rawValue
+        if let name = jobs[state.run.jobID]?.chronos?.name {
+            // Chronos names each attempt `ct:<due>:<attempt>:<name>:<args>`; data jobs report
+            // progress under that id.
+            let arguments = state.run.spec.cmd == nil ? (state.run.spec.args ?? []).dropFirst().joined(separator: " ") : ""
+            let taskID = ChronosTaskID(
+                dueMilliseconds: state.run.createdAt.millisecondsSinceEpoch, attempt: max(0, state.run.tasks.count - 1), jobName: name,
+                arguments: arguments)
+            environment["mesos_task_id"] = taskID.description
+            environment["MESOS_TASK_ID"] = taskID.description
+            environment["CHRONOS_JOB_RUN_ATTEMPT"] = String(taskID.attempt)
+        }
         return TaskLaunchRequest(
             jobID: state.run.jobID, runID: state.run.id, taskID: state.run.tasks.last?.id ?? "", spec: state.run.spec,
             environment: environment)
     }
 
-    /// Starts the current attempt's process in the background.
+    /// Chronos' task environment (reference/chronos.md §3.7); the job's own variables
+    /// cannot override these, as in Chronos.
+    static func addChronosEnvironment(_ spec: inout RunSpec, chronos: ChronosFields, createdAt: Instant) {
+        func double(_ value: Double) -> String { value == value.rounded() ? "\(Int(value)).0" : "\(value)" }
+        spec.env["CHRONOS_JOB_NAME"] = .value(chronos.name)
+        spec.env["CHRONOS_JOB_OWNER"] = .value(chronos.owner)
+        spec.env["CHRONOS_RESOURCE_CPU"] = .value(double(spec.cpus))
+        spec.env["CHRONOS_RESOURCE_MEM"] = .value(double(spec.mem))
+        spec.env["CHRONOS_RESOURCE_DISK"] = .value(double(spec.disk))
+        spec.env["CHRONOS_JOB_RUN_TIME"] = .value(String(createdAt.millisecondsSinceEpoch))
+    }
+
+    /// Starts the current attempt's process in the background. A run whose placement
+    /// constraints do not hold on this server stays queued (visible in `/v1/queue`).
     func launch(_ jobID: JobID, _ runID: RunID) {
         guard let state = runs[jobID]?[runID] else { return }
         if let deadline = state.run.startingDeadline, clock.now() > deadline {
             finish(jobID, runID, status: .FAILED, taskStatus: .TASK_FAILED, exitCode: nil, message: "starting deadline passed")
+            return
+        }
+        guard placement.matches(state.run.spec.placement.constraints) else {
+            logger.info("run \(jobID)/\(runID) stays queued: its constraints do not match this server's attributes")
             return
         }
         let request = launchRequest(for: state)
@@ -76,6 +119,9 @@ extension Engine {
             return
         }
         let now = clock.now()
+        if case .schedule(_, let slot) = state.run.trigger, state.run.tasks.count == 1 {
+            processStartSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+        }
         state.task = task
         state.run.status = .ACTIVE
         state.run.tasks[state.run.tasks.count - 1].status = .TASK_RUNNING
@@ -123,7 +169,8 @@ extension Engine {
         let now = clock.now()
         let policy = state.run.spec.restart
         let withinDeadline = policy.activeDeadlineSeconds.map { now < state.run.createdAt.adding(seconds: $0) } ?? true
-        if policy.policy == .ON_FAILURE, withinDeadline, !state.stopRequested {
+        let retriesLeft = policy.maxRetries.map { state.run.tasks.count <= $0 } ?? true
+        if policy.policy == .ON_FAILURE, withinDeadline, retriesLeft, !state.stopRequested {
             retry(jobID, runID, failedStatus: taskStatus, exitCode: exitCode, message: message)
         } else {
             finish(jobID, runID, status: .FAILED, taskStatus: taskStatus, exitCode: exitCode, message: message ?? (outcome == .lost ? "task lost" : nil))
@@ -182,7 +229,8 @@ extension Engine {
         store.submit([.updateRun(run), .putHistory(jobID, history.counters)]) { _ in
             for waiter in waiters { waiter.resume(returning: run) }
         }
-        if status == .SUCCESS { triggerDependents(of: jobID) }
+        // Chronos `softError`: a failure still lets the children run.
+        if status == .SUCCESS || jobs[jobID]?.chronos?.softError == true { triggerDependents(of: jobID) }
     }
 
     /// Stops a run: SIGTERM to its task, SIGKILL after the grace period. Returns the final
@@ -196,26 +244,57 @@ extension Engine {
         return await withCheckedContinuation { continuation in
             runs[jobID]?[runID]?.waiters.append(continuation)
             // Without a task the launch is still in flight; its completion sees
-            // `stopRequested` and stops the process (or the run fails to launch).
-            if let task { launcher.stop(task) }
+            // `stopRequested` and stops the process (or the run fails to launch). A run held
+            // back by its constraints has no launch in flight: it ends here.
+            if let task {
+                launcher.stop(task)
+            } else if !placement.matches(state.run.spec.placement.constraints) {
+                finish(jobID, runID, status: .FAILED, taskStatus: .TASK_KILLED, exitCode: nil, message: "stopped while queued")
+            }
         }
     }
 
-    /// Dependants run once every parent's latest finished run succeeded after the child last
-    /// started (Metronome master semantics), computed from persisted history so a restart
-    /// loses nothing.
+    /// A child runs once every parent has succeeded (or, with Chronos `softError`, ended)
+    /// since the child last ran, computed from persisted history so a restart loses no
+    /// pending trigger. A disabled child, or one that is running, is not started.
     func triggerDependents(of parent: JobID) {
         for childID in (children[parent] ?? []).sorted() {
-            guard let child = jobs[childID], runs[childID]?.isEmpty ?? true else { continue }
-            let childLastStart = [histories[childID]?.successfulFinishedRuns.first?.createdAt, histories[childID]?.failedFinishedRuns.first?.createdAt]
-                .compactMap { $0 }.max()
+            guard let child = jobs[childID], runs[childID]?.isEmpty ?? true, child.chronos?.disabled != true else { continue }
+            let childHistory = histories[childID]
+            // The child last ran when its newest run started, or when it was marked successful;
+            // a change of its parents counts as a fresh start.
+            let childLastRun = [childHistory?.successfulFinishedRuns.first?.createdAt, childHistory?.failedFinishedRuns.first?.createdAt,
+                                childHistory?.lastSuccessAt, child.dependenciesChangedAt].compactMap { $0 }.max()
             let ready = child.dependencies.allSatisfy { parentID in
-                guard let history = histories[parentID], let success = history.lastSuccessAt else { return false }
-                if let failure = history.lastFailureAt, failure > success { return false }
-                return childLastStart.map { success > $0 } ?? true
+                guard let history = histories[parentID] else { return false }
+                var done = history.lastSuccessAt
+                if jobs[parentID]?.chronos?.softError == true, let failure = history.lastFailureAt { done = max(done ?? failure, failure) }
+                guard let done else { return false }
+                return childLastRun.map { done > $0 } ?? true
             }
             guard ready else { continue }
             Task { _ = try? await self.createRun(child, trigger: .dependency, startingDeadline: nil, extraChanges: []) }
         }
+    }
+
+    /// Chronos `job/success`: counts as a success of the job (counters, last success, and
+    /// for its children) without running it.
+    public func markSuccess(_ id: JobID) async throws(EngineError) {
+        guard jobs[id] != nil else { throw .jobNotFound(id) }
+        var history = histories[id] ?? JobHistory()
+        history.successCount += 1
+        history.lastSuccessAt = max(clock.now(), (history.lastSuccessAt ?? clock.now()).adding(milliseconds: 1))
+        try await persist([.putHistory(id, history.counters)])
+        histories[id] = history
+        metrics.runsSucceeded += 1
+        triggerDependents(of: id)
+    }
+
+    /// Stops every active run of a job (Chronos `task/kill`); returns how many.
+    public func stopAllRuns(_ id: JobID) async throws(EngineError) -> Int {
+        guard jobs[id] != nil else { throw .jobNotFound(id) }
+        let active = Array((runs[id] ?? [:]).keys)
+        for runID in active { _ = try? await stopRun(id, runID) }
+        return active.count
     }
 }

@@ -20,26 +20,13 @@ extension Engine {
         let cursor = cursors[key] ?? now
         var next = compiled.next(after: cursor)
         if catchUp, let first = next, first <= now {
-            var missed: [Instant] = []
-            var latest = first
-            var probe = compiled.next(after: first)
-            while let candidate = probe, candidate <= now {
-                missed.append(latest)
-                latest = candidate
-                probe = compiled.next(after: candidate)
-            }
-            let deadline = latest.adding(seconds: schedule.startingDeadlineSeconds)
-            if now > deadline { missed.append(latest) }
-            recordMissed(jobID: jobID, scheduleID: schedule.id, slots: missed, now: now)
-            if now <= deadline {
-                // Fire the coalesced slot through the heap right away.
-                next = latest
-            } else {
-                next = probe
-            }
+            let due = DueSlots(compiled, first: first, now: now, startingDeadlineSeconds: schedule.startingDeadlineSeconds)
+            recordMissed(jobID: jobID, scheduleID: schedule.id, due, now: now)
+            // A coalesced slot still within its deadline fires through the heap right away.
+            next = due.toRun ?? due.next
         }
         armed[key] = ArmedSchedule(compiled: compiled, spec: schedule, next: next, generation: nextGeneration)
-        if let next { timers.insert(TimerEntry(instant: next, key: key, generation: nextGeneration)) }
+        if let next { timers.insert(TimerEntry(instant: next, purpose: .slot(key), generation: nextGeneration)) }
         wakeTimerLoop()
     }
 
@@ -47,13 +34,15 @@ extension Engine {
         armed[key] = nil
     }
 
-    func recordMissed(jobID: JobID, scheduleID: String, slots: [Instant], now: Instant) {
-        guard !slots.isEmpty else { return }
-        metrics.missedSlots += slots.count
-        logger.warning("\(slots.count) slot(s) of \(jobID)/\(scheduleID) missed their starting deadline")
+    func recordMissed(jobID: JobID, scheduleID: String, _ due: DueSlots, now: Instant) {
+        guard due.missedCount > 0, let last = due.missed.last else { return }
+        metrics.missedSlots += due.missedCount
+        logger.warning("\(due.missedCount) slot(s) of \(jobID)/\(scheduleID) missed")
         // Keep the most recent ones individually; the counter has the full number.
-        let changes = slots.suffix(1000).map { StoreChange.recordMissedSlot(MissedSlot(jobID: jobID, scheduleID: scheduleID, instant: $0, recordedAt: now)) }
-        persistInBackground(changes + [.putCursor(jobID, scheduleID: scheduleID, slots.last!)])
+        let changes = due.keptMissedSlots.map {
+            StoreChange.recordMissedSlot(MissedSlot(jobID: jobID, scheduleID: scheduleID, instant: $0, recordedAt: now))
+        }
+        persistInBackground(changes + [.putCursor(jobID, scheduleID: scheduleID, max(last, due.toRun ?? last))])
     }
 
     // MARK: The timer loop
@@ -66,7 +55,10 @@ extension Engine {
             let now = clock.now()
             if let top = timers.min, top.instant <= now {
                 let entry = timers.removeMin()
-                fire(entry, now: now)
+                switch entry.purpose {
+                case .slot(let key): fire(key, entry, now: now)
+                case .startingDeadline(let jobID, let runID): enforceStartingDeadline(jobID, runID)
+                }
                 continue
             }
             let wakeAt = timers.min?.instant
@@ -97,27 +89,30 @@ extension Engine {
     }
 
     func dropStaleTimers() {
-        while let top = timers.min, armed[top.key]?.generation != top.generation || armed[top.key]?.next != top.instant {
+        while let top = timers.min, case .slot(let key) = top.purpose,
+            armed[key]?.generation != top.generation || armed[key]?.next != top.instant
+        {
             timers.removeMin()
         }
     }
 
-    /// A slot is due: plan the following one, then start (or skip) the run for this one.
-    func fire(_ entry: TimerEntry, now: Instant) {
-        guard var schedule = armed[entry.key], schedule.generation == entry.generation, let job = jobs[entry.key.jobID] else { return }
-        let slot = entry.instant
-        let following = schedule.compiled.next(after: max(slot, now.adding(milliseconds: -1)))
-        schedule.next = following
-        armed[entry.key] = schedule
-        if let following { timers.insert(TimerEntry(instant: following, key: entry.key, generation: entry.generation)) }
-        cursors[entry.key] = slot
-        metrics.scheduledTriggers += 1
+    /// A slot is due: plan the following one, then start (or skip) the run for this one. A
+    /// timer that fires late coalesces every slot that passed meanwhile (`DueSlots`).
+    func fire(_ key: ScheduleKey, _ entry: TimerEntry, now: Instant) {
+        guard var schedule = armed[key], schedule.generation == entry.generation, let job = jobs[key.jobID] else { return }
         let spec = schedule.spec
-        let deadline = slot.adding(seconds: spec.startingDeadlineSeconds)
-        if now > deadline {
-            recordMissed(jobID: job.id, scheduleID: spec.id, slots: [slot], now: now)
+        let due = DueSlots(schedule.compiled, first: entry.instant, now: now, startingDeadlineSeconds: spec.startingDeadlineSeconds)
+        schedule.next = due.next
+        armed[key] = schedule
+        if let next = due.next { timers.insert(TimerEntry(instant: next, purpose: .slot(key), generation: entry.generation)) }
+        metrics.scheduledTriggers += 1
+        recordMissed(jobID: job.id, scheduleID: spec.id, due, now: now)
+        guard let slot = due.toRun else {
+            cursors[key] = due.missed.last
             return
         }
+        cursors[key] = slot
+        let deadline = slot.adding(seconds: spec.startingDeadlineSeconds)
         let active = runs[job.id] ?? [:]
         if !active.isEmpty {
             switch spec.concurrencyPolicy {
@@ -142,12 +137,34 @@ extension Engine {
     func startScheduled(_ jobID: JobID, spec: ScheduleSpec, slot: Instant, deadline: Instant) async {
         guard let job = jobs[jobID] else { return }
         do {
-            _ = try await createRun(
+            let run = try await createRun(
                 job, trigger: .schedule(id: spec.id, instant: slot), startingDeadline: deadline,
                 extraChanges: [.putCursor(jobID, scheduleID: spec.id, slot)])
+            watchStartingDeadline(run)
         } catch {
             // A conflict means this slot already has its run (an earlier process fired it).
             logger.info("scheduled run of \(jobID) at \(slot) not started: \(error)")
         }
+    }
+
+    // MARK: Starting deadlines
+
+    /// A scheduled run that is not ACTIVE by its starting deadline (a slow artifact fetch, a
+    /// launch stuck behind others) is aborted and counted as failed.
+    func watchStartingDeadline(_ run: JobRun) {
+        guard let deadline = run.startingDeadline, runs[run.jobID]?[run.id]?.run.status != .ACTIVE else { return }
+        timers.insert(TimerEntry(instant: deadline, purpose: .startingDeadline(run.jobID, run.id), generation: 0))
+        wakeTimerLoop()
+    }
+
+    func enforceStartingDeadline(_ jobID: JobID, _ runID: RunID) {
+        guard var state = runs[jobID]?[runID], state.run.status != .ACTIVE, !state.run.status.isTerminal else { return }
+        metrics.startingDeadlineAborts += 1
+        logger.warning("run \(jobID)/\(runID) was not active by its starting deadline; aborting")
+        state.stopRequested = true
+        runs[jobID]?[runID] = state
+        // A launch still in flight sees the run gone when it completes and stops its task.
+        if let task = state.task { launcher.stop(task) }
+        finish(jobID, runID, status: .FAILED, taskStatus: .TASK_FAILED, exitCode: nil, message: "not active by its starting deadline")
     }
 }

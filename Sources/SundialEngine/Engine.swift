@@ -25,7 +25,13 @@ public actor Engine {
     var histories: [JobID: JobHistory] = [:]
     var cursors: [ScheduleKey: Instant] = [:]
     var children: [JobID: Set<JobID>] = [:]
+    /// Chronos names of jobs created through Chronos (others go by their id).
+    var chronosNames: [String: JobID] = [:]
+    /// Decides whether a run's placement constraints hold on this server.
+    let placement: ConstraintEvaluator
     var metrics = EngineMetrics()
+    var triggerSkew = LatencyRecorder()
+    var processStartSkew = LatencyRecorder()
 
     var armed: [ScheduleKey: ArmedSchedule] = [:]
     var timers = Heap<TimerEntry>()
@@ -46,6 +52,7 @@ public actor Engine {
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        self.placement = ConstraintEvaluator(hostname: configuration.hostname, attributes: configuration.attributes)
     }
 
     // MARK: Start-up
@@ -57,6 +64,7 @@ public actor Engine {
         do { snapshot = try await store.load(historyLimit: configuration.historyLimit) } catch { throw .store(error.description) }
         for job in snapshot.jobs {
             jobs[job.id] = job
+            if let name = job.chronos?.name { chronosNames[name] = job.id }
             for parent in job.dependencies { children[parent, default: []].insert(job.id) }
         }
         histories = snapshot.histories
@@ -66,11 +74,17 @@ public actor Engine {
         }
         started = true
         metrics.jobs = jobs.count
-        for run in snapshot.activeRuns where jobs[run.jobID] != nil { reconcile(run) }
+        for run in snapshot.activeRuns where jobs[run.jobID] != nil {
+            reconcile(run)
+            watchStartingDeadline(run)
+        }
         let now = clock.now()
         for job in jobs.values {
             for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
         }
+        // A parent that succeeded just before the previous process stopped still owes its
+        // children their run: readiness is derived from persisted history.
+        for parent in Set(jobs.values.flatMap(\.dependencies)).sorted() { triggerDependents(of: parent) }
     }
 
     // MARK: Per-job serialization
@@ -111,6 +125,13 @@ public actor Engine {
 
     public func job(_ id: JobID) -> JobSpec? { jobs[id] }
 
+    /// A job by its Chronos name: the name it was created with there, else its id.
+    public func job(chronosName name: String) -> JobSpec? {
+        if let id = chronosNames[name] { return jobs[id] }
+        guard let id = JobID(name), let job = jobs[id], job.chronos == nil || job.chronos?.name == name else { return nil }
+        return job
+    }
+
     public func allJobs() -> [JobSpec] { jobs.values.sorted { $0.id < $1.id } }
 
     public func activeRuns(of id: JobID) -> [JobRun] {
@@ -127,6 +148,13 @@ public actor Engine {
     public func run(_ jobID: JobID, _ runID: RunID) async -> JobRun? {
         if let state = runs[jobID]?[runID] { return state.run }
         return try? await store.finishedRun(job: jobID, run: runID)
+    }
+
+    /// Slots of a job that did not run (past their starting deadline, or coalesced into a
+    /// later slot), newest first.
+    public func missedSlots(of id: JobID, limit: Int) async throws(EngineError) -> [MissedSlot] {
+        guard jobs[id] != nil else { throw .jobNotFound(id) }
+        do { return try await store.missedSlots(job: id, limit: limit) } catch { throw .store(error.description) }
     }
 
     /// The next instant the schedule will fire (what the timer is armed with).
@@ -148,6 +176,8 @@ public actor Engine {
         var m = metrics
         m.jobs = jobs.count
         m.activeRuns = runs.values.reduce(0) { $0 + $1.count }
+        m.triggerSkew = triggerSkew.summary
+        m.processStartSkew = processStartSkew.summary
         return m
     }
 }

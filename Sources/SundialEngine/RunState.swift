@@ -10,12 +10,19 @@ struct RunState {
     var waiters: [CheckedContinuation<JobRun, Never>] = []
 }
 
-/// One armed schedule in the timer heap. Entries are never removed from the heap; a newer
+/// One entry in the engine's single timer heap: a schedule's next slot, or the starting
+/// deadline of a scheduled run. Schedule entries are never removed from the heap; a newer
 /// `generation` for the same schedule makes older entries stale, and they are dropped when
 /// they surface.
 struct TimerEntry: Comparable {
+    enum Purpose: Equatable {
+        case slot(ScheduleKey)
+        /// Abort the run if it is not ACTIVE by now.
+        case startingDeadline(JobID, RunID)
+    }
+
     var instant: Instant
-    var key: ScheduleKey
+    var purpose: Purpose
     var generation: UInt64
 
     static func < (lhs: TimerEntry, rhs: TimerEntry) -> Bool {
@@ -23,7 +30,7 @@ struct TimerEntry: Comparable {
         return lhs.generation < rhs.generation
     }
     static func == (lhs: TimerEntry, rhs: TimerEntry) -> Bool {
-        lhs.instant == rhs.instant && lhs.generation == rhs.generation && lhs.key == rhs.key
+        lhs.instant == rhs.instant && lhs.generation == rhs.generation && lhs.purpose == rhs.purpose
     }
 }
 

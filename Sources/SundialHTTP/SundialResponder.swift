@@ -10,12 +10,14 @@ public struct SundialResponder: HTTPResponder {
     public typealias Context = BasicRequestContext
 
     let metronome: MetronomeRoutes
+    let chronos: ChronosRoutes
     let engine: Engine
     let webUI: WebUIRoutes
     let maximumBodySize: Int
 
     public init(engine: Engine, server: ServerInfo, webUIAssets: WebUIAssets = .embedded(), maximumBodySize: Int = 4 << 20) {
         self.metronome = MetronomeRoutes(engine: engine, server: server)
+        self.chronos = ChronosRoutes(engine: engine, server: server)
         self.engine = engine
         self.webUI = WebUIRoutes(assets: webUIAssets)
         self.maximumBodySize = maximumBodySize
@@ -44,6 +46,7 @@ public struct SundialResponder: HTTPResponder {
             method: request.method, path: path, segments: Array(segments), query: query,
             contentType: request.headers[.contentType], body: body)
         if let response = await metronome.handle(routed) { return response }
+        if let response = await chronos.handle(routed) { return response }
         if let response = await native(routed) { return response }
         if let response = webUI.handle(routed, ifNoneMatch: request.headers[.ifNoneMatch]) { return response }
         return MetronomeErrors.unknownRoute(path)

@@ -12,6 +12,7 @@ enum RunRecordCoding {
             if let completedAt = task.completedAt { t["completedAt"] = .number(Double(completedAt.millisecondsSinceEpoch)) }
             if let exitCode = task.exitCode { t["exitCode"] = .number(Double(exitCode)) }
             if let message = task.message { t["message"] = .string(message) }
+            if let elements = task.elementsProcessed { t["elementsProcessed"] = .number(Double(elements)) }
             return .object(t)
         })
         switch run.trigger {
@@ -40,9 +41,11 @@ enum RunRecordCoding {
         }
         let tasks: [TaskRecord] = (json["tasks"]?.arrayValue ?? []).compactMap { t in
             guard let id = t["id"]?.stringValue, let status = t["status"]?.stringValue.flatMap(TaskRecord.Status.init(rawValue:)) else { return nil }
-            return TaskRecord(
+            var task = TaskRecord(
                 id: id, status: status, startedAt: instant(t["startedAt"]), completedAt: instant(t["completedAt"]),
                 exitCode: t["exitCode"]?.numberValue.map { Int($0) }, message: t["message"]?.stringValue)
+            task.elementsProcessed = t["elementsProcessed"]?.numberValue.map { Int64($0) }
+            return task
         }
         let trigger: JobRun.Trigger
         switch json["trigger"]?.stringValue {

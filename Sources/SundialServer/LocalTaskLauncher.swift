@@ -37,13 +37,31 @@ final class LocalTaskLauncher: TaskLauncher {
             throw LaunchError("container images are not executed yet: this server runs commands on the host only")
         }
         let spec = spec(for: request)
+        let executor = self.executor
         do {
-            try await executor.prepare(spec)
-            let running = try executor.launch(spec)
+            // Without artifacts there is nothing to fetch; `launch` creates the sandbox.
+            if !spec.artifacts.isEmpty { try await executor.prepare(spec) }
+            let running = try await Self.offload { () throws(ExecutorError) in try executor.launch(spec) }
             return LaunchedTask(taskID: running.taskID, sandbox: running.sandbox, pid: running.supervisorPID, processStartTime: running.startTime)
         } catch {
             throw LaunchError(error.description)
         }
+    }
+
+    /// Sandbox creation and `posix_spawn` block their thread for a millisecond or more; on
+    /// Swift's cooperative pool (one thread per core) a burst of launches would stall the
+    /// engine and the HTTP server with it. They run on threads of their own instead.
+    static let blockingQueue = DispatchQueue(label: "sundial.launch", qos: .userInitiated, attributes: .concurrent)
+
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws(ExecutorError) -> T) async throws(ExecutorError) -> T {
+        let result: Result<T, ExecutorError> = await withCheckedContinuation { continuation in
+            blockingQueue.async {
+                do throws(ExecutorError) { continuation.resume(returning: .success(try work())) } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
     }
 
     func wait(for task: LaunchedTask) async -> TaskOutcome {

@@ -15,8 +15,20 @@ public struct ServerConfiguration: Sendable {
     /// Serve the web UI's files from this directory, re-read on every request, instead of
     /// the copy built into the binary (`SUNDIAL_UI_DIR`; for working on the UI).
     public var uiDirectory: String?
+    /// Machine attributes placement constraints are matched against, besides `hostname`
+    /// (`--attribute rack=r1`, or `SUNDIAL_ATTRIBUTES=rack=r1,zone=a`).
+    public var attributes: [String: String] = [:]
 
     public init() {}
+
+    /// Parses `key=value`; the key must not be empty.
+    public static func parseAttribute(_ text: String) throws -> (String, String) {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ConfigurationError("an attribute must look like key=value, got '\(text)'")
+        }
+        return (parts[0].trimmingCharacters(in: .whitespaces), String(parts[1]))
+    }
 
     /// Applies `SUNDIAL_*` variables to the defaults; flags are applied by the caller after.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
@@ -32,6 +44,12 @@ public struct ServerConfiguration: Sendable {
             configuration.historyLimit = value
         }
         if let dir = environment["SUNDIAL_UI_DIR"], !dir.isEmpty { configuration.uiDirectory = dir }
+        if let attributes = environment["SUNDIAL_ATTRIBUTES"], !attributes.isEmpty {
+            for item in attributes.split(separator: ",") {
+                let (key, value) = try parseAttribute(String(item))
+                configuration.attributes[key] = value
+            }
+        }
         if let sync = environment["SUNDIAL_SYNCHRONOUS_COMMITS"], !sync.isEmpty {
             configuration.synchronousCommits = !["0", "false", "no", "off"].contains(sync.lowercased())
         }

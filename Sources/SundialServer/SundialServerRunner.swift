@@ -24,7 +24,9 @@ public enum SundialServerRunner {
             supervisorPath: configuration.supervisorPath ?? LocalExecutor.bundledSupervisorPath())
         let engine = Engine(
             store: store, launcher: launcher,
-            configuration: EngineConfiguration(historyLimit: configuration.historyLimit, baseEnvironment: baseEnvironment()),
+            configuration: EngineConfiguration(
+                historyLimit: configuration.historyLimit, baseEnvironment: baseEnvironment(), hostname: ProcessInfo.processInfo.hostName,
+                attributes: configuration.attributes),
             logger: logger)
         try await engine.start()
 

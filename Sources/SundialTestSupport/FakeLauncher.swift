@@ -10,6 +10,9 @@ public final class FakeLauncher: TaskLauncher {
         var stopped: [String] = []
         var adoptions: [String: AdoptOutcome] = [:]
         var nextPID: Int32 = 1000
+        /// While true, launches wait (a slow artifact fetch, a busy machine) until released.
+        var holdLaunches = false
+        var heldLaunches: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
@@ -18,8 +21,27 @@ public final class FakeLauncher: TaskLauncher {
     public var launched: [TaskLaunchRequest] { state.withLock { $0.launched } }
     public var stopped: [String] { state.withLock { $0.stopped } }
 
+    /// Makes later launches wait until `releaseLaunches()`.
+    public func holdLaunches() { state.withLock { $0.holdLaunches = true } }
+
+    public func releaseLaunches() {
+        let held = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.holdLaunches = false
+            defer { state.heldLaunches = [] }
+            return state.heldLaunches
+        }
+        for continuation in held { continuation.resume() }
+    }
+
     public func launch(_ request: TaskLaunchRequest) async throws(LaunchError) -> LaunchedTask {
-        state.withLock { state in
+        await withCheckedContinuation { continuation in
+            let held = state.withLock { state -> Bool in
+                if state.holdLaunches { state.heldLaunches.append(continuation) }
+                return state.holdLaunches
+            }
+            if !held { continuation.resume() }
+        }
+        return state.withLock { state in
             state.launched.append(request)
             state.nextPID += 1
             return LaunchedTask(taskID: request.taskID, sandbox: "/fake/\(request.taskID)", pid: state.nextPID, processStartTime: 1)

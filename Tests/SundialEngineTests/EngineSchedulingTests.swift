@@ -68,6 +68,10 @@ import SundialTestSupport
         #expect(runs.first?.trigger == .schedule(id: "s1", instant: Instant.parse("2026-03-07T12:01:00Z")!))
         #expect(runs.first?.createdAt == Instant.parse("2026-03-07T12:01:00Z"))
         #expect(await h.engine.nextRunAt(JobID("every-minute")!, scheduleID: "s1") == Instant.parse("2026-03-07T12:02:00Z"))
+        let metrics = await h.engine.currentMetrics()
+        #expect(metrics.triggerSkew.count == 1)
+        #expect(metrics.triggerSkew.max == 0, "the manual clock stood still at the slot")
+        #expect(metrics.processStartSkew.count == 1)
     }
 
     @Test func forbidSkipsWhileARunIsActive() async throws {
@@ -207,4 +211,65 @@ import SundialTestSupport
         }
         #expect(await engine.history(of: id).successCount == 2)
     }
+
+    @Test func aLateTimerCoalescesTheSlotsThatPassed() async throws {
+        // The process was suspended (or the clock jumped forward) from 12:00:30 to 12:10:20:
+        // the timer fires late; 12:10 runs once, 12:01 … 12:09 are recorded as missed.
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        let id = JobID("stalled")!
+        _ = try await h.engine.createJob(job("stalled", cron: "* * * * *", deadline: 300))
+        await h.advance(to: Instant.parse("2026-03-07T12:10:20Z")!)
+        #expect(await h.until { h.launcher.launched.count == 1 })
+        await h.settle()
+        #expect(h.launcher.launched.count == 1)
+        #expect(store(h).storedRuns(of: id).first?.trigger == .schedule(id: "s1", instant: Instant.parse("2026-03-07T12:10:00Z")!))
+        #expect(await h.until { store(h).missedSlots(of: id).count == 9 })
+        #expect(await h.engine.nextRunAt(id, scheduleID: "s1") == Instant.parse("2026-03-07T12:11:00Z"))
+    }
+
+    @Test func aLateTimerPastTheDeadlineRecordsEverySlotMissed() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        let id = JobID("too-late")!
+        _ = try await h.engine.createJob(job("too-late", cron: "*/5 * * * *", deadline: 60))
+        await h.advance(to: Instant.parse("2026-03-07T12:17:00Z")!)
+        #expect(await h.until { store(h).missedSlots(of: id).count == 3 })
+        #expect(h.launcher.launched.isEmpty)
+        #expect(await h.engine.currentMetrics().missedSlots == 3)
+        #expect(await h.engine.nextRunAt(id, scheduleID: "s1") == Instant.parse("2026-03-07T12:20:00Z"))
+    }
+
+    @Test func aScheduledRunNotActiveByItsDeadlineIsAborted() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        let id = JobID("stuck")!
+        _ = try await h.engine.createJob(job("stuck", cron: "0 * * * *", deadline: 60))
+        h.launcher.holdLaunches()
+        await h.advance(to: Instant.parse("2026-03-07T13:00:00Z")!)
+        #expect(await h.until { await h.engine.activeRuns(of: id).first?.status == .STARTING })
+        await h.advance(to: Instant.parse("2026-03-07T13:00:59.999Z")!)
+        #expect(await h.engine.activeRuns(of: id).count == 1)
+        await h.advance(to: Instant.parse("2026-03-07T13:01:00.001Z")!)
+        #expect(await h.until { await h.engine.activeRuns(of: id).isEmpty })
+        #expect(await h.engine.history(of: id).failureCount == 1)
+        #expect(await h.engine.currentMetrics().startingDeadlineAborts == 1)
+        // The launch that finally completes finds its run gone and stops its task.
+        h.launcher.releaseLaunches()
+        #expect(await h.until { h.launcher.stopped.count == 1 })
+    }
+
+    @Test func anActiveScheduledRunOutlivesItsDeadline() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        let id = JobID("long")!
+        _ = try await h.engine.createJob(job("long", cron: "0 * * * *", deadline: 60))
+        await h.advance(to: Instant.parse("2026-03-07T13:00:00Z")!)
+        #expect(await h.until { await h.engine.activeRuns(of: id).first?.status == .ACTIVE })
+        await h.advance(to: Instant.parse("2026-03-07T13:05:00Z")!)
+        #expect(await h.engine.activeRuns(of: id).first?.status == .ACTIVE)
+        #expect(await h.engine.currentMetrics().startingDeadlineAborts == 0)
+    }
+
+    func store(_ h: Harness) -> InMemoryJobStore { h.store }
 }

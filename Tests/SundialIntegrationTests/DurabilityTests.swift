@@ -25,13 +25,16 @@ import SundialCore
     @Test func runningTaskIsAdoptedAfterKill9AndItsExitLands() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
-        _ = try await server.post("/v1/jobs", minimalJob("adopt", cmd: "sleep 2; echo finished"))
+        // The task ends only when the test says so: after the restarted server has adopted it.
+        let release = server.dataDirectory.appendingPathComponent("release-adopt").path
+        _ = try await server.post("/v1/jobs", minimalJob("adopt", cmd: "while [ ! -e \(release) ]; do sleep 0.05; done; echo finished"))
         let runID = try #require(try await server.post("/v1/jobs/adopt/runs").json["id"]?.stringValue)
         #expect(try await server.eventually { try await server.get("/v1/jobs/adopt/runs/\(runID)").json["status"] == "ACTIVE" })
         server.kill9()
         try await server.start()
         let active = try await server.get("/v1/jobs/adopt/runs")
         #expect(active.json.arrayValue?.first?["id"]?.stringValue == runID)
+        #expect(FileManager.default.createFile(atPath: release, contents: Data()))
         #expect(try await server.eventually(timeout: 15) {
             try await server.get("/v1/jobs/adopt?embed=history").json["history"]?["successCount"] == 1
         })

@@ -17,6 +17,9 @@ import SundialCore
         let job = #"{"id":"ticker","run":{"cmd":"true","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s"}]}"#
         #expect(try await server.post("/v1/jobs", job).status == 201)
         #expect(try await server.eventually(timeout: 10) { try await runsRecorded(server, "ticker") >= 2 })
+        let skew = try await server.get("/v1/metrics").json["histograms"]?["sundial.schedule.trigger-skew.microseconds"]
+        #expect((skew?["count"]?.numberValue ?? 0) >= 2)
+        #expect((skew?["min"]?.numberValue ?? -1) >= 0, "never before the slot")
         let disabled = try await server.put("/v1/jobs/ticker/schedules/tick", #"{"id":"tick","cron":"@every 1s","enabled":false}"#)
         #expect(disabled.status == 200)
         try await Task.sleep(for: .milliseconds(300))
@@ -28,13 +31,20 @@ import SundialCore
     @Test func forbidSkipsWhileActive() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
-        let job = #"{"id":"slow","run":{"cmd":"sleep 3","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s","concurrencyPolicy":"FORBID"}]}"#
+        // The run lasts until the test releases it, however slowly the machine runs.
+        let release = server.dataDirectory.appendingPathComponent("release-slow").path
+        let job = #"{"id":"slow","run":{"cmd":"while [ ! -e \#(release) ]; do sleep 0.05; done","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s","concurrencyPolicy":"FORBID"}]}"#
         #expect(try await server.post("/v1/jobs", job).status == 201)
-        try await Task.sleep(for: .milliseconds(2600))
+        func skipped() async throws -> Double {
+            try await server.get("/v1/metrics").json["counters"]?["sundial.schedule.skipped.counter"]?["count"]?.numberValue ?? 0
+        }
+        #expect(try await server.eventually(timeout: 15) { try await skipped() >= 2 })
         let info = try await server.get("/v1/jobs/slow?embed=activeRuns").json
         #expect(info["activeRuns"]?.arrayValue?.count == 1)
-        let metrics = try await server.get("/v1/metrics").json
-        #expect((metrics["counters"]?["sundial.schedule.skipped.counter"]?["count"]?.numberValue ?? 0) >= 1)
+        FileManager.default.createFile(atPath: release, contents: Data())
+        #expect(try await server.eventually(timeout: 10) {
+            (try await server.get("/v1/jobs/slow?embed=history").json["history"]?["successCount"]?.numberValue ?? 0) >= 1
+        })
     }
 
     @Test func slotsAreExactlyOnceAcrossKill9() async throws {
@@ -71,6 +81,32 @@ import SundialCore
               AND t NOT IN (SELECT instant FROM missed_slots WHERE job_id = 'steady')
             """)
         #expect(uncovered.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "a slot was silently lost")
+    }
+}
+
+extension ScheduleFiringTests {
+    @Test func slotsMissedWhileDownAreVisibleThroughTheAPI() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let job = #"{"id":"gappy","run":{"cmd":"true","cpus":0.1,"mem":32,"disk":0},"schedules":[{"id":"tick","cron":"@every 1s","startingDeadlineSeconds":60}]}"#
+        #expect(try await server.post("/v1/jobs", job).status == 201)
+        try await Task.sleep(for: .milliseconds(1200))
+        server.kill9()
+        try await Task.sleep(for: .milliseconds(3500))
+        try await server.start()
+        // Three or more slots passed while down: the latest ran at start, the rest are listed.
+        let listed = try await server.eventually(timeout: 5) {
+            (try await server.get("/v1/jobs/gappy/missed-slots").json.arrayValue?.count ?? 0) >= 2
+        }
+        #expect(listed)
+        let slots = try await server.get("/v1/jobs/gappy/missed-slots?limit=1").json.arrayValue ?? []
+        #expect(slots.count == 1)
+        #expect(slots.first?["scheduleId"]?.stringValue == "tick")
+        #expect(slots.first?["scheduledAt"]?.stringValue?.hasSuffix("+0000") == true)
+        let metrics = try await server.get("/v1/metrics").json
+        #expect((metrics["counters"]?["sundial.schedule.missed.counter"]?["count"]?.numberValue ?? 0) >= 2)
+        #expect(try await server.get("/v1/jobs/gappy/missed-slots?limit=0").status == 400)
+        #expect(try await server.get("/v1/jobs/nope/missed-slots").status == 404)
     }
 }
 

@@ -23,12 +23,13 @@ public enum JobSpecDecoder {
     /// Expressions are stored in canonical form (`*/1 * * * *` becomes `* * * * *`).
     static func normalized(_ schedule: ScheduleSpec) -> ScheduleSpec {
         var schedule = schedule
-        if let cron = try? CronExpression.parse(schedule.cron) { schedule.cron = cron.normalized }
+        if schedule.kind == .cron, let cron = try? CronExpression.parse(schedule.expression) { schedule.expression = cron.normalized }
         return schedule
     }
 
-    static func read(_ json: JSONValue, reader: inout SchemaReader) -> JobSpec? {
-        guard let object = reader.object(json, at: .root, allowed: topLevelKeys, required: ["id", "run"]) else { return nil }
+    static func read(_ json: JSONValue, reader: inout SchemaReader, stored: Bool = false) -> JobSpec? {
+        let allowed = stored ? topLevelKeys.union(["chronos", "dependenciesChangedAt"]) : topLevelKeys
+        guard let object = reader.object(json, at: .root, allowed: allowed, required: ["id", "run"]) else { return nil }
         let idText = reader.string(object["id"], at: JSONPath.root.key("id"), minLength: 1)
         var id: JobID?
         if let idText {
@@ -52,17 +53,20 @@ public enum JobSpecDecoder {
         var schedules: [ScheduleSpec] = []
         if let items = reader.array(object["schedules"], at: JSONPath.root.key("schedules")) {
             for (i, item) in items.enumerated() {
-                if let schedule = readSchedule(item, at: JSONPath.root.key("schedules").index(i), standalone: false, reader: &reader) {
+                if let schedule = readSchedule(item, at: JSONPath.root.key("schedules").index(i), standalone: false, reader: &reader, stored: stored) {
                     schedules.append(schedule)
                 }
             }
         }
         var run: RunSpec?
         if let runJSON = object["run"], !runJSON.isNull {
-            run = readRun(runJSON, at: JSONPath.root.key("run"), reader: &reader)
+            run = readRun(runJSON, at: JSONPath.root.key("run"), reader: &reader, stored: stored)
         }
         guard let id, let run else { return nil }
-        return JobSpec(id: id, description: description, labels: labels, dependencies: dependencies, schedules: schedules, run: run)
+        let chronos = stored ? object["chronos"].flatMap(ChronosFieldsStorage.decode) : nil
+        var spec = JobSpec(id: id, description: description, labels: labels, dependencies: dependencies, schedules: schedules, run: run, chronos: chronos)
+        if stored { spec.dependenciesChangedAt = object["dependenciesChangedAt"]?.numberValue.map { Instant(millisecondsSinceEpoch: Int64($0)) } }
+        return spec
     }
 
     /// Decodes a schedule. Standalone schedules (`POST …/schedules`) use the stricter id rule.
@@ -75,7 +79,7 @@ public enum JobSpecDecoder {
         return normalized(schedule)
     }
 
-    static func readSchedule(_ json: JSONValue, at path: JSONPath, standalone: Bool, reader: inout SchemaReader) -> ScheduleSpec? {
+    static func readSchedule(_ json: JSONValue, at path: JSONPath, standalone: Bool, reader: inout SchemaReader, stored: Bool = false) -> ScheduleSpec? {
         // The schedule schema allows additional properties (so `nextRunAt` can be sent back).
         guard let object = reader.object(json, at: path, required: ["id", "cron"]) else { return nil }
         var id: String?
@@ -90,16 +94,18 @@ public enum JobSpecDecoder {
         let policy = reader.enumeration(object["concurrencyPolicy"], at: path.key("concurrencyPolicy"), ScheduleSpec.ConcurrencyPolicy.self)
         let enabled = reader.bool(object["enabled"], at: path.key("enabled"))
         guard let id, let cron else { return nil }
+        let kind = stored ? (object["kind"]?.stringValue.flatMap(ScheduleSpec.Kind.init(rawValue:)) ?? .cron) : .cron
         return ScheduleSpec(
-            id: id, cron: cron, timezone: timezone ?? "UTC", startingDeadlineSeconds: deadline ?? 900,
+            id: id, kind: kind, expression: cron, timezone: timezone ?? "UTC", startingDeadlineSeconds: deadline ?? 900,
             concurrencyPolicy: policy.flatMap(ScheduleSpec.ConcurrencyPolicy.init(rawValue:)) ?? .ALLOW, enabled: enabled ?? true)
     }
 
-    static func readRun(_ json: JSONValue, at path: JSONPath, reader: inout SchemaReader) -> RunSpec? {
+    static func readRun(_ json: JSONValue, at path: JSONPath, reader: inout SchemaReader, stored: Bool = false) -> RunSpec? {
         guard let object = reader.object(json, at: path, allowed: runKeys, required: ["cpus", "mem", "disk"]) else { return nil }
         var run = RunSpec()
-        if let cpus = reader.number(object["cpus"], at: path.key("cpus"), minimum: 0.01) { run.cpus = cpus }
-        if let mem = reader.number(object["mem"], at: path.key("mem"), minimum: 32) { run.mem = mem }
+        // Stored specs may come from Chronos, which has no resource minimums.
+        if let cpus = reader.number(object["cpus"], at: path.key("cpus"), minimum: stored ? 0 : 0.01) { run.cpus = cpus }
+        if let mem = reader.number(object["mem"], at: path.key("mem"), minimum: stored ? 0 : 32) { run.mem = mem }
         if let disk = reader.number(object["disk"], at: path.key("disk"), minimum: 0) { run.disk = disk }
         if let gpus = reader.integer(object["gpus"], at: path.key("gpus"), minimum: 0) { run.gpus = gpus }
         run.cmd = reader.string(object["cmd"], at: path.key("cmd"), minLength: 1)
@@ -222,13 +228,16 @@ public enum JobSpecDecoder {
             }
         }
         if let restart = object["restart"], !restart.isNull,
-            let r = reader.object(restart, at: path.key("restart"), allowed: ["policy", "activeDeadlineSeconds"], required: ["policy"])
+            let r = reader.object(
+                restart, at: path.key("restart"), allowed: stored ? ["policy", "activeDeadlineSeconds", "maxRetries"] : ["policy", "activeDeadlineSeconds"],
+                required: ["policy"])
         {
             let p = path.key("restart")
             if let policy = reader.enumeration(r["policy"], at: p.key("policy"), RestartPolicy.Policy.self) {
                 run.restart.policy = RestartPolicy.Policy(rawValue: policy)!
             }
             run.restart.activeDeadlineSeconds = reader.integer(r["activeDeadlineSeconds"], at: p.key("activeDeadlineSeconds"), minimum: 0)
+            if stored { run.restart.maxRetries = reader.integer(r["maxRetries"], at: p.key("maxRetries"), minimum: 0) }
         }
         for (i, item) in (reader.array(object["networks"], at: path.key("networks")) ?? []).enumerated() {
             let p = path.key("networks").index(i)
@@ -248,14 +257,14 @@ extension JobSpecDecoder {
     /// make a stored job unreadable.
     public static func decodeStored(_ json: JSONValue) throws(ValidationErrors) -> JobSpec {
         var reader = SchemaReader()
-        let spec = read(json, reader: &reader)
+        let spec = read(json, reader: &reader, stored: true)
         guard reader.errors.isEmpty, let spec else { throw reader.errors }
         return spec
     }
 
     public static func decodeStoredRun(_ json: JSONValue) throws(ValidationErrors) -> RunSpec {
         var reader = SchemaReader()
-        let run = readRun(json, at: .root, reader: &reader)
+        let run = readRun(json, at: .root, reader: &reader, stored: true)
         guard reader.errors.isEmpty, let run else { throw reader.errors }
         return run
     }

@@ -8,14 +8,20 @@ public enum JobSpecEncoder {
         public var alwaysWriteSchedules: Bool
         /// Add `nextRunAt` to each schedule.
         public var nextRunAt: (@Sendable (ScheduleSpec) -> Instant?)?
+        /// Write what only the store keeps: Chronos fields, schedule kinds, retry limits.
+        public var storageExtensions: Bool
 
-        public init(writeLaterFieldDefaults: Bool = false, alwaysWriteSchedules: Bool = false, nextRunAt: (@Sendable (ScheduleSpec) -> Instant?)? = nil) {
+        public init(
+            writeLaterFieldDefaults: Bool = false, alwaysWriteSchedules: Bool = false, nextRunAt: (@Sendable (ScheduleSpec) -> Instant?)? = nil,
+            storageExtensions: Bool = false
+        ) {
             self.writeLaterFieldDefaults = writeLaterFieldDefaults
             self.alwaysWriteSchedules = alwaysWriteSchedules
             self.nextRunAt = nextRunAt
+            self.storageExtensions = storageExtensions
         }
 
-        public static let storage = Options(writeLaterFieldDefaults: true, alwaysWriteSchedules: true)
+        public static let storage = Options(writeLaterFieldDefaults: true, alwaysWriteSchedules: true, storageExtensions: true)
     }
 
     public static func encode(_ job: JobSpec, options: Options = Options()) -> JSONObject {
@@ -28,7 +34,15 @@ public enum JobSpecEncoder {
         o["labels"] = stringMap(job.labels)
         o["run"] = .object(encode(job.run, options: options))
         if options.alwaysWriteSchedules || !job.schedules.isEmpty {
-            o["schedules"] = .array(job.schedules.map { .object(encode($0, nextRunAt: options.nextRunAt?($0))) })
+            o["schedules"] = .array(job.schedules.map { schedule in
+                var so = encode(schedule, nextRunAt: options.nextRunAt?(schedule))
+                if options.storageExtensions, schedule.kind != .cron { so["kind"] = .string(schedule.kind.rawValue) }
+                return .object(so)
+            })
+        }
+        if options.storageExtensions, let chronos = job.chronos { o["chronos"] = ChronosFieldsStorage.encode(chronos) }
+        if options.storageExtensions, let changed = job.dependenciesChangedAt {
+            o["dependenciesChangedAt"] = .number(Double(changed.millisecondsSinceEpoch))
         }
         return o
     }
@@ -102,6 +116,7 @@ public enum JobSpecEncoder {
         })
         var restart = JSONObject(["policy": .string(run.restart.policy.rawValue)])
         if let deadline = run.restart.activeDeadlineSeconds { restart["activeDeadlineSeconds"] = .number(Double(deadline)) }
+        if options.storageExtensions, let retries = run.restart.maxRetries { restart["maxRetries"] = .number(Double(retries)) }
         o["restart"] = .object(restart)
         if let grace = run.taskKillGracePeriodSeconds { o["taskKillGracePeriodSeconds"] = .number(grace) }
         if later || !run.secrets.isEmpty {

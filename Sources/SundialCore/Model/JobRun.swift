@@ -57,6 +57,8 @@ public struct TaskRecord: Sendable, Hashable {
     /// Exit code, or minus the signal number when killed by a signal.
     public var exitCode: Int?
     public var message: String?
+    /// Elements a data job reported processing (Chronos task progress).
+    public var elementsProcessed: Int64?
 
     public init(
         id: String, status: Status, startedAt: Instant? = nil, completedAt: Instant? = nil, exitCode: Int? = nil,

@@ -9,11 +9,17 @@ public struct JobSpec: Sendable, Hashable {
     /// At most one today (Metronome's limit); the engine handles any number.
     public var schedules: [ScheduleSpec]
     public var run: RunSpec
+    /// Present for jobs created or last written through the Chronos API.
+    public var chronos: ChronosFields?
+    /// When `dependencies` last changed (set by the engine): parents' successes before it
+    /// do not trigger the job.
+    public var dependenciesChangedAt: Instant?
 
     public init(
         id: JobID, description: String? = nil, labels: [String: String] = [:], dependencies: [JobID] = [],
-        schedules: [ScheduleSpec] = [], run: RunSpec
+        schedules: [ScheduleSpec] = [], run: RunSpec, chronos: ChronosFields? = nil
     ) {
+        self.chronos = chronos
         self.id = id
         self.description = description
         self.labels = labels
@@ -21,6 +27,11 @@ public struct JobSpec: Sendable, Hashable {
         self.schedules = schedules
         self.run = run
     }
+}
+
+extension JobSpec {
+    /// The job's Chronos name: the one it was created with there, else its id.
+    public var chronosName: String { chronos?.name ?? id.rawValue }
 }
 
 /// A dotted job path such as `prod.example.app`. Each segment is lowercase letters, digits

@@ -97,9 +97,13 @@ public struct RestartPolicy: Sendable, Hashable {
     public enum Policy: String, Sendable, Hashable, CaseIterable { case NEVER, ON_FAILURE }
     public var policy: Policy = .NEVER
     public var activeDeadlineSeconds: Int?
-    public init(policy: Policy = .NEVER, activeDeadlineSeconds: Int? = nil) {
+    /// At most this many relaunches per run (Chronos `retries`); nil = no limit other than
+    /// the deadline (Metronome).
+    public var maxRetries: Int?
+    public init(policy: Policy = .NEVER, activeDeadlineSeconds: Int? = nil, maxRetries: Int? = nil) {
         self.policy = policy
         self.activeDeadlineSeconds = activeDeadlineSeconds
+        self.maxRetries = maxRetries
     }
 }
 

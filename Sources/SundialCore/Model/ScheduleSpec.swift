@@ -9,21 +9,53 @@ public struct ScheduleSpec: Sendable, Hashable {
         case REPLACE
     }
 
+    /// Which language `expression` is written in.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Sundial's cron dialect (Metronome `cron`).
+        case cron
+        /// An ISO 8601 repeating interval `Rn/start/period` (Chronos `schedule`).
+        case iso8601
+    }
+
     public var id: String
-    /// The expression as the user wrote it, normalized (`*/1 * * * *` becomes `* * * * *`).
-    public var cron: String
-    /// An IANA zone name.
+    public var kind: Kind = .cron
+    /// The expression, normalized: cron in canonical form (`*/1 * * * *` becomes
+    /// `* * * * *`); ISO 8601 with its start resolved (an empty start becomes the instant
+    /// the schedule was created).
+    public var expression: String
+    /// For cron: an IANA zone name. For ISO 8601: Chronos' `scheduleTimeZone` as given
+    /// (empty means the start's own offset; legacy ids such as `PST` are accepted).
     public var timezone: String = "UTC"
     public var startingDeadlineSeconds: Int = 900
     public var concurrencyPolicy: ConcurrencyPolicy = .ALLOW
     public var enabled: Bool = true
 
+    /// The expression under Metronome's field name. Reading it from an ISO 8601 schedule
+    /// gives the ISO text; setting it makes the schedule a cron schedule.
+    public var cron: String {
+        get { expression }
+        set {
+            expression = newValue
+            kind = .cron
+        }
+    }
+
     public init(
         id: String, cron: String, timezone: String = "UTC", startingDeadlineSeconds: Int = 900,
         concurrencyPolicy: ConcurrencyPolicy = .ALLOW, enabled: Bool = true
     ) {
+        self.init(
+            id: id, kind: .cron, expression: cron, timezone: timezone, startingDeadlineSeconds: startingDeadlineSeconds,
+            concurrencyPolicy: concurrencyPolicy, enabled: enabled)
+    }
+
+    public init(
+        id: String, kind: Kind, expression: String, timezone: String, startingDeadlineSeconds: Int,
+        concurrencyPolicy: ConcurrencyPolicy, enabled: Bool
+    ) {
         self.id = id
-        self.cron = cron
+        self.kind = kind
+        self.expression = expression
         self.timezone = timezone
         self.startingDeadlineSeconds = startingDeadlineSeconds
         self.concurrencyPolicy = concurrencyPolicy

@@ -9,6 +9,8 @@ public protocol JobStore: Sendable {
     func submit(_ changes: [StoreChange], completion: @escaping @Sendable (Result<Void, StoreError>) -> Void)
     /// One run by id, finished or not (finished runs are not kept in the engine's memory).
     func finishedRun(job: JobID, run: RunID) async throws(StoreError) -> JobRun?
+    /// Slots of a job recorded as missed, newest first.
+    func missedSlots(job: JobID, limit: Int) async throws(StoreError) -> [MissedSlot]
 }
 
 public enum StoreChange: Sendable {

@@ -71,7 +71,9 @@ public final class InMemoryJobStore: JobStore {
             var snapshot = StoreSnapshot()
             snapshot.jobs = state.jobs.values.sorted { $0.id < $1.id }
             snapshot.cursors = state.cursors
-            for (jobID, runs) in state.runs {
+            // Counters exist without runs too (a Chronos mark-success), as in the SQLite store.
+            for jobID in Set(state.runs.keys).union(state.history.keys) {
+                let runs = state.runs[jobID] ?? [:]
                 var history = JobHistory()
                 if let counters = state.history[jobID] {
                     history.successCount = counters.successCount
@@ -99,6 +101,10 @@ public final class InMemoryJobStore: JobStore {
     /// Every run stored for a job (tests look at what was recorded).
     public func storedRuns(of job: JobID) -> [JobRun] {
         state.withLock { ($0.runs[job] ?? [:]).values.sorted { $0.createdAt < $1.createdAt } }
+    }
+
+    public func missedSlots(job: JobID, limit: Int) async throws(StoreError) -> [MissedSlot] {
+        Array(missedSlots(of: job).sorted { $0.instant > $1.instant }.prefix(limit))
     }
 
     public func missedSlots(of job: JobID) -> [MissedSlot] {

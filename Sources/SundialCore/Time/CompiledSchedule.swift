@@ -5,6 +5,7 @@ import Foundation
 public struct CompiledSchedule: Sendable {
     public enum Expression: Sendable {
         case cron(CronExpression)
+        case iso8601(ISO8601Schedule)
     }
 
     public let expression: Expression
@@ -17,9 +18,15 @@ public struct CompiledSchedule: Sendable {
 
     /// Parses a schedule spec's expression and zone; nil when either is invalid (the spec
     /// was validated on the way in, so that only happens for hand-edited databases).
-    public init?(_ spec: ScheduleSpec) {
-        guard let zone = TimeZone(identifier: spec.timezone), let cron = try? CronExpression.parse(spec.cron) else { return nil }
-        self.init(expression: .cron(cron), zone: zone)
+    public init?(_ spec: ScheduleSpec, now: Instant = .now()) {
+        switch spec.kind {
+        case .cron:
+            guard let zone = TimeZone(identifier: spec.timezone), let cron = try? CronExpression.parse(spec.expression) else { return nil }
+            self.init(expression: .cron(cron), zone: zone)
+        case .iso8601:
+            guard let iso = try? ISO8601Schedule.parse(spec.expression, scheduleTimeZone: spec.timezone, now: now) else { return nil }
+            self.init(expression: .iso8601(iso), zone: iso.zone)
+        }
     }
 
     /// The first fire instant strictly after `instant`.
@@ -29,6 +36,22 @@ public struct CompiledSchedule: Sendable {
             // Cron has no sub-second fields; start from the end of the current second so a
             // fire at 12:00:00.000 asked "after 12:00:00.000" moves on.
             return cron.nextFire(after: instant.date, in: zone).map { Instant($0) }
+        case .iso8601(let iso):
+            return iso.next(after: instant)
+        }
+    }
+
+    /// Where a new (or changed) schedule's cursor starts. Cron starts from now: no slot
+    /// before creation is owed. An ISO 8601 interval whose latest slot is already due but
+    /// still within the starting deadline runs that slot once, as Chronos runs an overdue
+    /// job at once (`R1//PT24H`, the default run-once schedule, depends on it).
+    public func initialCursor(now: Instant, startingDeadlineSeconds: Int) -> Instant {
+        switch expression {
+        case .cron:
+            return now
+        case .iso8601(let iso):
+            guard let latest = iso.latest(atOrBefore: now), now <= latest.adding(seconds: startingDeadlineSeconds) else { return now }
+            return latest.adding(milliseconds: -1)
         }
     }
 

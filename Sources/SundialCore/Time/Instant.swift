@@ -52,17 +52,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static func parse(_ text: String) -> Instant? {
         let bytes = Array(text.utf8)
         var i = 0
-        func number(_ digits: Int) -> Int? {
-            guard i + digits <= bytes.count else { return nil }
-            var value = 0
-            for _ in 0..<digits {
-                let b = bytes[i]
-                guard (48...57).contains(b) else { return nil }
-                value = value * 10 + Int(b - 48)
-                i += 1
-            }
-            return value
-        }
+        func number(_ digits: Int) -> Int? { DecimalDigits.fixedWidth(bytes, &i, count: digits) }
         func expect(_ c: Character) -> Bool {
             guard i < bytes.count, bytes[i] == c.asciiValue! else { return false }
             i += 1
@@ -80,15 +70,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             second = s
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
                 i += 1
-                var scale = 100
-                var digits = 0
-                while i < bytes.count, (48...57).contains(bytes[i]) {
-                    millis += Int(bytes[i] - 48) * scale
-                    scale /= 10
-                    i += 1
-                    digits += 1
-                }
-                guard digits > 0 else { return nil }
+                guard let fraction = DecimalDigits.fractionMilliseconds(bytes, &i) else { return nil }
+                millis = fraction
             }
         }
         var offsetSeconds = 0
@@ -114,10 +97,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 }
 
-private func pad(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-}
+private func pad(_ value: Int, _ width: Int) -> String { zeroPadded(value, width) }
 
 /// The UTC civil fields of an instant (the arithmetic lives in `CivilCalendar`).
 struct CivilTime {

@@ -21,7 +21,18 @@ public enum SchedulePreview {
     /// The most instants one preview returns; keeps a request from asking for millions.
     public static let maximumCount = 1000
 
-    public static func compile(expression: String, timezone: String) throws(SchedulePreviewError) -> CompiledSchedule {
+    /// An expression starting `R` with a `/` is an ISO 8601 interval; `timezone` then plays
+    /// Chronos' `scheduleTimeZone` (UTC means the start's own offset), and an empty start is
+    /// `now`.
+    public static func compile(expression: String, timezone: String, now: Instant = .now()) throws(SchedulePreviewError) -> CompiledSchedule {
+        if expression.hasPrefix("R"), expression.contains("/") {
+            do {
+                let iso = try ISO8601Schedule.parse(expression, scheduleTimeZone: timezone == "UTC" ? "" : timezone, now: now)
+                return CompiledSchedule(expression: .iso8601(iso), zone: iso.zone)
+            } catch {
+                throw SchedulePreviewError(parameter: "expression", message: error.description)
+            }
+        }
         guard let zone = TimeZone(identifier: timezone) else {
             throw SchedulePreviewError(parameter: "timezone", message: "unknown time zone '\(timezone)'")
         }
@@ -38,6 +49,6 @@ public enum SchedulePreview {
         guard (1...maximumCount).contains(count) else {
             throw SchedulePreviewError(parameter: "count", message: "count must be between 1 and \(maximumCount)")
         }
-        return try compile(expression: expression, timezone: timezone).upcoming(after: start, count: count)
+        return try compile(expression: expression, timezone: timezone, now: start).upcoming(after: start, count: count)
     }
 }

@@ -51,6 +51,8 @@ struct MetronomeRoutes: Sendable {
         }
         guard rest.count >= 2 else { return nil }
         switch rest[1] {
+        case "missed-slots" where method == .get && rest.count == 2:
+            return await withJobID(rawID, request) { await listMissedSlots(request, id: $0) }
         case "runs":
             switch (method, rest.count) {
             case (.get, 2): return await withJobID(rawID, request) { await listRuns(id: $0) }
@@ -141,13 +143,27 @@ struct MetronomeRoutes: Sendable {
                 "sundial.schedule.triggers.counter": counter(m.scheduledTriggers),
                 "sundial.schedule.skipped.counter": counter(m.skippedTriggers),
                 "sundial.schedule.missed.counter": counter(m.missedSlots),
+                "sundial.runs.starting-deadline-aborted.counter": counter(m.startingDeadlineAborts),
             ])),
             "gauges": .object(JSONObject([
                 "metronome.jobs.active.gauge": gauge(Double(m.activeRuns)),
                 "metronome.jobs.gauge": gauge(Double(m.jobs)),
                 "metronome.uptime.gauge.seconds": gauge(server.uptimeSeconds()),
             ])),
-            "histograms": [:], "meters": [:], "timers": [:],
+            "histograms": .object(JSONObject([
+                "sundial.schedule.trigger-skew.microseconds": histogram(m.triggerSkew),
+                "sundial.schedule.process-start-skew.microseconds": histogram(m.processStartSkew),
+            ])),
+            "meters": [:], "timers": [:],
+        ]))
+    }
+
+    /// Dropwizard's histogram shape, as Metronome's metrics use.
+    func histogram(_ s: LatencySummary) -> JSONValue {
+        .object(JSONObject([
+            "count": .number(Double(s.count)), "min": .number(Double(s.min)), "max": .number(Double(s.max)),
+            "mean": .number(s.mean.rounded()), "p50": .number(Double(s.p50)), "p75": .number(Double(s.p75)),
+            "p95": .number(Double(s.p95)), "p99": .number(Double(s.p99)), "p999": .number(Double(s.p999)),
         ]))
     }
 
@@ -273,6 +289,27 @@ struct MetronomeRoutes: Sendable {
     func listRuns(id: JobID) async -> Response {
         guard await engine.job(id) != nil else { return MetronomeErrors.response(for: .jobNotFound(id)) }
         return HTTPReply.json(.ok, .array(await engine.activeRuns(of: id).map(MetronomeJSON.run)))
+    }
+
+    /// Sundial extension: the slots that did not run (docs/time.md).
+    func listMissedSlots(_ request: RoutedRequest, id: JobID) async -> Response {
+        var limit = 100
+        if let text = request.queryValues("limit").first {
+            guard let value = Int(text), (1...1000).contains(value) else {
+                return MetronomeErrors.framework(.badRequest, "limit must be an integer between 1 and 1000", path: request.path)
+            }
+            limit = value
+        }
+        do {
+            let slots = try await engine.missedSlots(of: id, limit: limit)
+            return HTTPReply.json(.ok, .array(slots.map { slot in
+                .object(JSONObject([
+                    "scheduleId": .string(slot.scheduleID),
+                    "scheduledAt": .string(slot.instant.metronomeFormat),
+                    "recordedAt": .string(slot.recordedAt.metronomeFormat),
+                ]))
+            }))
+        } catch { return MetronomeErrors.response(for: error as any Error) }
     }
 
     func startRun(id: JobID) async -> Response {

@@ -1,0 +1,35 @@
+import SundialCore
+
+/// Engine reads and writes only the Chronos dialect needs.
+extension Engine {
+    /// Active runs of a job split into queued (no process yet) and running.
+    public func runCounts(_ id: JobID) -> (queued: Int, running: Int) {
+        let states = (runs[id] ?? [:]).values
+        let running = states.filter { $0.task != nil }.count
+        return (states.count - running, running)
+    }
+
+    /// Adds to the elements a data job's task processed. The task is named the Chronos way,
+    /// by its run's creation instant and attempt (`ct:<millis>:<attempt>:<name>:…`).
+    /// Returns false when no such task exists.
+    public func addProgress(_ id: JobID, runCreatedAt: Instant, attempt: Int, elements: Int64) async -> Bool {
+        func apply(_ run: inout JobRun) -> Bool {
+            guard run.tasks.indices.contains(attempt) else { return false }
+            run.tasks[attempt].elementsProcessed = (run.tasks[attempt].elementsProcessed ?? 0) + elements
+            return true
+        }
+        if let (runID, state) = runs[id]?.first(where: { $0.value.run.createdAt == runCreatedAt }) {
+            var run = state.run
+            guard apply(&run) else { return false }
+            runs[id]?[runID]?.run = run
+            persistInBackground([.updateRun(run)])
+            return true
+        }
+        let history = histories[id] ?? JobHistory()
+        guard let finished = (history.successfulFinishedRuns + history.failedFinishedRuns).first(where: { $0.createdAt == runCreatedAt }),
+            var run = try? await store.finishedRun(job: id, run: finished.id), apply(&run)
+        else { return false }
+        do { try await persist([.updateRun(run)]) } catch { return false }
+        return true
+    }
+}

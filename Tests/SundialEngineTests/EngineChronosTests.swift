@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import SundialCore
+import SundialEngine
+import SundialTestSupport
+
+/// What the Chronos dialect needs from the engine: ISO 8601 repeat counts that survive a
+/// restart, dependency triggers (mark-success, soft errors, parent deletion), retries and
+/// constraints.
+@Suite struct EngineChronosTests {
+    typealias Harness = EngineSchedulingTests.Harness
+    let start = Instant.parse("2026-03-07T12:00:30Z")!
+
+    func job(_ id: String, iso: String? = nil, parents: [String] = [], retries: Int? = nil, constraints: [Constraint] = []) -> JobSpec {
+        var run = RunSpec()
+        run.cmd = "true"
+        run.placement.constraints = constraints
+        if let retries { run.restart = RestartPolicy(policy: .ON_FAILURE, maxRetries: retries) }
+        let schedules = iso.map {
+            [ScheduleSpec(id: "chronos", kind: .iso8601, expression: $0, timezone: "", startingDeadlineSeconds: 60, concurrencyPolicy: .ALLOW, enabled: true)]
+        } ?? []
+        var spec = JobSpec(id: JobID(id)!, dependencies: parents.map { JobID($0)! }, schedules: schedules, run: run)
+        spec.chronos = ChronosFields(name: id)
+        return spec
+    }
+
+    func finishAll(_ h: Harness, _ outcome: TaskOutcome = .exited(0)) {
+        for request in h.launcher.launched { h.launcher.finish(request.taskID, outcome) }
+    }
+
+    @Test func repeatCountIsHonouredAcrossARestart() async throws {
+        let store = InMemoryJobStore()
+        let id = JobID("thrice")!
+        do {
+            let h = try await Harness(now: start, store: store)
+            _ = try await h.engine.createJob(job("thrice", iso: "R3/2026-03-07T12:01:00Z/PT1M"))
+            await h.advance(to: Instant.parse("2026-03-07T12:01:00Z")!)
+            await h.advance(to: Instant.parse("2026-03-07T12:02:00Z")!)
+            #expect(await h.until { store.storedRuns(of: id).count == 2 })
+            h.timers.cancel()
+        }
+        let h = try await Harness(now: Instant.parse("2026-03-07T12:02:10Z")!, store: store)
+        defer { h.timers.cancel() }
+        await h.advance(to: Instant.parse("2026-03-07T12:03:00Z")!)
+        #expect(await h.until { store.storedRuns(of: id).count == 3 })
+        await h.advance(to: Instant.parse("2026-03-07T12:10:00Z")!)
+        #expect(store.storedRuns(of: id).count == 3)
+        #expect(await h.engine.nextRunAt(id, scheduleID: "chronos") == nil)
+    }
+
+    @Test func anOverdueIntervalRunsOnceAtCreationWithinItsEpsilon() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        // Started 20 s ago, daily: the first slot is owed (Chronos runs overdue jobs at once).
+        _ = try await h.engine.createJob(job("overdue", iso: "R/2026-03-07T12:00:10Z/P1D"))
+        #expect(await h.until { h.launcher.launched.count == 1 })
+        // Started two minutes ago: beyond the 60 s epsilon, it waits for the next slot.
+        _ = try await h.engine.createJob(job("late", iso: "R/2026-03-07T11:58:00Z/P1D"))
+        await h.settle()
+        #expect(h.launcher.launched.count == 1)
+        #expect(await h.engine.nextRunAt(JobID("late")!, scheduleID: "chronos") == Instant.parse("2026-03-08T11:58:00Z"))
+    }
+
+    @Test func childRunsOnceEveryParentSucceededSinceItLastRan() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        _ = try await h.engine.createJob(job("a"))
+        _ = try await h.engine.createJob(job("b"))
+        _ = try await h.engine.createJob(job("c", parents: ["a", "b"]))
+        var disabled = job("disabled-child", parents: ["b"])
+        disabled.chronos?.disabled = true
+        _ = try await h.engine.createJob(disabled)
+        await h.advance(to: start.adding(seconds: 1))
+        try await h.engine.markSuccess(JobID("a")!)
+        await h.settle()
+        #expect(h.launcher.launched.isEmpty)
+        _ = try await h.engine.startRun(JobID("b")!)
+        #expect(await h.until { h.launcher.launched.count == 1 })
+        await h.advance(to: start.adding(seconds: 2))
+        finishAll(h)
+        #expect(await h.until { h.launcher.launched.map(\.jobID) == [JobID("b")!, JobID("c")!] })
+        // Another success of one parent alone does not start the child again.
+        await h.advance(to: start.adding(seconds: 3))
+        finishAll(h)
+        #expect(await h.until { await h.engine.activeRuns(of: JobID("c")!).isEmpty })
+        try await h.engine.markSuccess(JobID("a")!)
+        await h.settle()
+        #expect(h.launcher.launched.count == 2)
+    }
+
+    @Test func aHardFailureBlocksChildrenButASoftErrorDoesNot() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        _ = try await h.engine.createJob(job("hard"))
+        var soft = job("soft")
+        soft.chronos?.softError = true
+        _ = try await h.engine.createJob(soft)
+        _ = try await h.engine.createJob(job("after-hard", parents: ["hard"]))
+        _ = try await h.engine.createJob(job("after-soft", parents: ["soft"]))
+        await h.advance(to: start.adding(seconds: 1))
+        _ = try await h.engine.startRun(JobID("hard")!)
+        _ = try await h.engine.startRun(JobID("soft")!)
+        #expect(await h.until { h.launcher.launched.count == 2 })
+        await h.advance(to: start.adding(seconds: 2))
+        finishAll(h, .exited(1))
+        #expect(await h.until { h.launcher.launched.count == 3 })
+        await h.settle()
+        #expect(h.launcher.launched.map(\.jobID).last == JobID("after-soft")!)
+        #expect(h.launcher.launched.count == 3)
+    }
+
+    @Test func aPendingTriggerSurvivesARestart() async throws {
+        let store = InMemoryJobStore()
+        do {
+            let h = try await Harness(now: start, store: store)
+            _ = try await h.engine.createJob(job("parent"))
+            _ = try await h.engine.createJob(job("child", parents: ["parent"]))
+            // The parent's success is durable; the child's run never got created (a crash).
+            var history = HistoryCounters(successCount: 1, lastSuccessAt: start.adding(seconds: 5))
+            history.failureCount = 0
+            try await store.apply([.putHistory(JobID("parent")!, history)])
+            h.timers.cancel()
+        }
+        let h = try await Harness(now: start.adding(seconds: 10), store: store)
+        defer { h.timers.cancel() }
+        #expect(await h.until { h.launcher.launched.map(\.jobID) == [JobID("child")!] })
+    }
+
+    @Test func deletingAParentHandsItsParentsToItsChildren() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        _ = try await h.engine.createJob(job("a"))
+        _ = try await h.engine.createJob(job("b", parents: ["a"]))
+        _ = try await h.engine.createJob(job("c", parents: ["b"]))
+        await #expect(throws: EngineError.hasDependents(JobID("b")!, children: [JobID("c")!])) {
+            _ = try await h.engine.deleteJob(JobID("b")!, stopCurrentRuns: false)
+        }
+        _ = try await h.engine.deleteJob(JobID("b")!, stopCurrentRuns: false, detachDependents: true)
+        #expect(await h.engine.job(JobID("c")!)?.dependencies == [JobID("a")!])
+        await h.advance(to: start.adding(seconds: 1))
+        try await h.engine.markSuccess(JobID("a")!)
+        #expect(await h.until { h.launcher.launched.map(\.jobID) == [JobID("c")!] })
+    }
+
+    @Test func retriesAreLimited() async throws {
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        let id = JobID("flaky")!
+        _ = try await h.engine.createJob(job("flaky", retries: 2))
+        _ = try await h.engine.startRun(id)
+        for attempt in 1...3 {
+            #expect(await h.until { h.launcher.launched.count == attempt })
+            h.launcher.finish(h.launcher.launched[attempt - 1].taskID, .exited(1))
+        }
+        #expect(await h.until { await h.engine.history(of: id).failureCount == 1 })
+        #expect(h.launcher.launched.count == 3)
+    }
+
+    @Test func aRunWhoseConstraintsCannotMatchStaysQueued() async throws {
+        let store = InMemoryJobStore()
+        let clock = ManualClock(now: start)
+        let launcher = FakeLauncher()
+        let engine = Engine(
+            store: store, launcher: launcher, clock: clock, configuration: EngineConfiguration(hostname: "box-1", attributes: ["rack": "r1"]))
+        try await engine.start()
+        _ = try await engine.createJob(job("here", constraints: [Constraint(attribute: "rack", op: .LIKE, value: "r[0-9]")]))
+        _ = try await engine.createJob(job("elsewhere", constraints: [Constraint(attribute: "hostname", op: .IS, value: "box-2")]))
+        _ = try await engine.startRun(JobID("here")!)
+        let queued = try await engine.startRun(JobID("elsewhere")!)
+        for _ in 0..<100 where launcher.launched.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(launcher.launched.map(\.jobID) == [JobID("here")!])
+        #expect(await engine.queuedRuns().map(\.id) == [queued.id])
+        #expect(await engine.runCounts(JobID("elsewhere")!).queued == 1)
+        let stopped = try await engine.stopRun(JobID("elsewhere")!, queued.id)
+        #expect(stopped.status == .FAILED)
+        #expect(await engine.queuedRuns().isEmpty)
+    }
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Issue 3 benchmarks against the real `sundial` binary (see BENCHMARKS.md).
+
+  scale: 100,000 jobs, each with its own schedule: process start to serving, resident
+         memory, idle CPU; then trigger and process-start skew of probe jobs firing every
+         second with the 100,000 schedules loaded.
+  burst: 10,000 jobs due at one instant, each running `true`: skew of run creation, of
+         process start, and when the last run finished; APScheduler 3.11.3 on the same
+         workload in the same run, and the ratios.
+
+Usage: bench/run-scheduling-benchmarks.sh [scale|burst|all]
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = max(0, min(len(ordered) - 1, int(-(-p * len(ordered) // 1)) - 1))
+    return ordered[index]
+
+
+def describe(values, unit="ms"):
+    return (f"p50 {percentile(values, 0.50):.1f} {unit}, p99 {percentile(values, 0.99):.1f} {unit}, "
+            f"max {max(values):.1f} {unit} (n={len(values)})")
+
+
+class Server:
+    def __init__(self, binary, data_dir):
+        self.binary, self.data_dir = binary, data_dir
+        self.process, self.url = None, None
+
+    def start(self):
+        """Starts the server; returns seconds from spawn to answering /ping."""
+        log = open(os.path.join(self.data_dir, "server.log"), "ab")
+        began = time.monotonic()
+        self.process = subprocess.Popen(
+            [self.binary, "server", "--port", "0", "--data-dir", self.data_dir, "--log-level", "error"],
+            stdout=subprocess.PIPE, stderr=log)
+        line = self.process.stdout.readline().decode()
+        self.url = line[line.index("http://"):].strip()
+        while True:
+            try:
+                if urllib.request.urlopen(self.url + "/ping", timeout=5).read() == b"pong":
+                    return time.monotonic() - began
+            except OSError:
+                time.sleep(0.002)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+    def get(self, path):
+        return json.load(urllib.request.urlopen(self.url + path, timeout=60))
+
+    def request(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        return urllib.request.urlopen(req, timeout=60).status
+
+    def rss_mb(self):
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def metrics(self):
+        return self.get("/v1/metrics")
+
+
+def create_jobs(server, count, prefix, cron, far_month=1):
+    """Creates `count` jobs with wrk; returns the seconds until all were stored and the errors."""
+    env = dict(os.environ, COUNT=str(count), PREFIX=prefix, CRON=cron, FAR_MONTH=str(far_month), THREADS="2")
+    before = int(server.metrics()["gauges"]["metronome.jobs.gauge"]["value"])
+    began = time.monotonic()
+    # wrk cannot stop after a request count, so it runs for a fixed time and pings once done.
+    wrk = subprocess.Popen(["wrk", "-t2", "-c32", f"-d{count // 2000 + 5}s", "-s", os.path.join(HERE, "create-scheduled.lua"), server.url],
+                           env=env, stdout=subprocess.PIPE, text=True)
+    while int(server.metrics()["gauges"]["metronome.jobs.gauge"]["value"]) < before + count and wrk.poll() is None:
+        time.sleep(0.05)
+    elapsed = time.monotonic() - began
+    out = wrk.communicate()[0]
+    errors = int(out.split("non-2xx:")[1].split()[0]) if "non-2xx:" in out else -1
+    return elapsed, errors
+
+
+def skew_histograms(server):
+    h = server.metrics()["histograms"]
+    return h["sundial.schedule.trigger-skew.microseconds"], h["sundial.schedule.process-start-skew.microseconds"]
+
+
+def scale(binary, jobs, probe_seconds):
+    data = tempfile.mkdtemp(prefix="sundial-scale-")
+    try:
+        server = Server(binary, data)
+        server.start()
+        far_month = (time.gmtime().tm_mon + 4) % 12 + 1
+        elapsed, errors = create_jobs(server, jobs, "job", "random-far", far_month)
+        count = int(server.metrics()["gauges"]["metronome.jobs.gauge"]["value"])
+        print(f"created {count} jobs with their own schedules (month {far_month}) in {elapsed:.1f} s, {errors} errors")
+        server.stop()
+        startup = server.start()
+        rss_start = server.rss_mb()
+        print(f"start to serving with {count} jobs: {startup * 1000:.0f} ms; RSS {rss_start:.0f} MB")
+        time.sleep(5)
+        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        time.sleep(20)
+        idle = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0) * 100
+        print(f"idle CPU over 20 s: {idle:.2f} %; RSS {server.rss_mb():.0f} MB")
+        probes = 20
+        for i in range(probes):
+            server.request("POST", "/v1/jobs", {
+                "id": f"probe-{i}", "run": {"cmd": "true", "cpus": 0.01, "mem": 32, "disk": 0},
+                "schedules": [{"id": "tick", "cron": "@every 1s", "startingDeadlineSeconds": 60}]})
+        time.sleep(probe_seconds)
+        trigger, start = skew_histograms(server)
+        print(f"{probes} jobs firing every second for {probe_seconds} s with {count} schedules loaded:")
+        print(f"  trigger skew (run created - scheduled): p50 {trigger['p50'] / 1000:.3f} ms, p99 {trigger['p99'] / 1000:.3f} ms, "
+              f"max {trigger['max'] / 1000:.3f} ms (n={int(trigger['count'])})")
+        print(f"  process started - scheduled:           p50 {start['p50'] / 1000:.3f} ms, p99 {start['p99'] / 1000:.3f} ms, "
+              f"max {start['max'] / 1000:.3f} ms (n={int(start['count'])})")
+        print(f"  RSS {server.rss_mb():.0f} MB; missed slots {int(server.metrics()['counters']['sundial.schedule.missed.counter']['count'])}")
+        server.stop()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def burst(binary, jobs, python_with_apscheduler):
+    data = tempfile.mkdtemp(prefix="sundial-burst-")
+    try:
+        server = Server(binary, data)
+        server.start()
+        target = (int(time.time()) // 60 + 1) * 60
+        if target - time.time() < 20:
+            target += 60
+        t = time.gmtime(target)
+        cron = f"{t.tm_min} {t.tm_hour} {t.tm_mday} {t.tm_mon} *"
+        elapsed, errors = create_jobs(server, jobs, "burst", cron)
+        print(f"created {jobs} jobs due at {time.strftime('%H:%M:%SZ', t)} ({cron}) in {elapsed:.1f} s, {errors} errors")
+        while True:
+            c = server.metrics()["counters"]
+            done = c["metronome.jobs.succeeded.counter"]["count"] + c["metronome.jobs.failed.counter"]["count"]
+            if done >= jobs or time.time() > target + 120:
+                break
+            time.sleep(0.25)
+        trigger_h, start_h = skew_histograms(server)
+        server.stop()
+        db = sqlite3.connect(os.path.join(data, "sundial.db"))
+        created, started, finished, failed = [], [], [], 0
+        for status, created_at, completed_at, scheduled_at, payload in db.execute(
+                "SELECT status, created_at, completed_at, scheduled_at, data FROM runs WHERE scheduled_at IS NOT NULL"):
+            created.append(created_at - scheduled_at)
+            task = json.loads(payload)["tasks"][0]
+            if "startedAt" in task:
+                started.append(task["startedAt"] - scheduled_at)
+            if completed_at:
+                finished.append(completed_at - scheduled_at)
+            failed += status != "SUCCESS"
+        print(f"sundial: {len(created)} runs recorded, {len(finished)} finished, {failed} not successful")
+        print(f"  run created - scheduled:     {describe(created)}  [µs histogram: p50 {trigger_h['p50'] / 1000:.1f} ms, p99 {trigger_h['p99'] / 1000:.1f} ms]")
+        print(f"  process started - scheduled: {describe(started)}")
+        print(f"  finished - scheduled:        {describe(finished)}")
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    out = subprocess.run([python_with_apscheduler, os.path.join(HERE, "apscheduler_burst.py"), str(jobs)],
+                         capture_output=True, text=True, check=True).stdout
+    aps = json.loads(out)
+    print(f"APScheduler 3.11.3 (BackgroundScheduler, default executor), same {jobs} jobs running `true`, nothing recorded:")
+    print(f"  job started - scheduled:     {describe(aps['started'])}")
+    print(f"  finished - scheduled:        {describe(aps['finished'])}")
+    print("ratios (APScheduler / Sundial, higher is better for Sundial):")
+    for label, ours, theirs in [("start skew p50", percentile(started, 0.5), percentile(aps["started"], 0.5)),
+                                ("start skew p99", percentile(started, 0.99), percentile(aps["started"], 0.99)),
+                                ("all finished", max(finished), max(aps["finished"]))]:
+        print(f"  {label}: {theirs:.0f} ms / {ours:.0f} ms = {theirs / max(ours, 1):.1f}x")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["scale", "burst", "all"])
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--python", default=sys.executable, help="a Python with apscheduler==3.11.3")
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--burst-jobs", type=int, default=10_000)
+    parser.add_argument("--probe-seconds", type=int, default=30)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, {os.uname().release}; binary {args.binary}")
+    if args.scenario in ("scale", "all"):
+        print("\n== 100,000 schedules ==")
+        scale(args.binary, args.jobs, args.probe_seconds)
+    if args.scenario in ("burst", "all"):
+        print("\n== 10,000 jobs due at one instant ==")
+        burst(args.binary, args.burst_jobs, args.python)
+
+
+if __name__ == "__main__":
+    main()
