@@ -15,7 +15,6 @@ def test_create_run_edit_schedule_and_delete(page, server):
     job_id = f"e2e.{unique('hello')}"
     page.open("#/jobs")
     page.wait_heading("Jobs")
-    page.screenshot("jobs-list-empty")
 
     page.click("+ Create a job")
     page.wait_heading("Create a job")
@@ -46,6 +45,7 @@ def test_create_run_edit_schedule_and_delete(page, server):
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, "main h1").text.startswith("Run "), "no run page")
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, ".run-status").text == "Success", "run never succeeded")
     assert page.driver.find_elements(By.CSS_SELECTOR, "[data-task-id]"), "the run shows no task"
+    page.screenshot("run-detail")
 
     # Back on the job, the run is in the history.
     page.driver.find_element(By.CSS_SELECTOR, ".breadcrumbs li:last-child a").click()

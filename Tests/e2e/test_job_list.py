@@ -64,6 +64,9 @@ def test_status_filter_finds_failed_jobs(page, server):
     assert badge.text == "Failed"
     page.open(f"#/jobs?group={prefix}&status=completed")
     page.wait(lambda d: rows(page) == [f"{prefix}.good"], "completed filter")
+    page.open("#/jobs")
+    page.wait(lambda d: d.find_elements(By.CSS_SELECTOR, ".folders a"), "top level shows no folders")
+    page.screenshot("jobs-list")
 
 
 def test_dependencies_are_drawn_as_a_graph(page, server):

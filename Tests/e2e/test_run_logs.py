@@ -40,4 +40,4 @@ def test_stdout_follows_live_while_the_task_runs(page, server):
 
     page.click("stderr")
     page.wait(lambda d: "to-stderr" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "stderr not shown")
-    page.screenshot("run-detail")
+    page.screenshot("run-detail-stderr")
