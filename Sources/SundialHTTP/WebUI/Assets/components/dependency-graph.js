@@ -28,11 +28,14 @@ function layers(nodes, edges) {
   return layer;
 }
 
-function shorten(text, max = 24) {
+/** The label of a node: its id without the current job's group, cut to fit the box. */
+function label(node, group, max = 24) {
+  const text = group && node.startsWith(`${group}.`) ? node.slice(group.length + 1) : node;
   return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
 }
 
 export function dependencyGraph(graph) {
+  const group = graph.id.includes('.') ? graph.id.slice(0, graph.id.lastIndexOf('.')) : '';
   const layer = layers(graph.nodes, graph.edges);
   const columns = [];
   for (const node of graph.nodes) {
@@ -62,13 +65,17 @@ export function dependencyGraph(graph) {
     return s('a', { href: jobHref(node), class: current ? 'node current' : 'node', 'aria-current': current ? 'page' : null },
       s('title', null, node),
       s('rect', { x, y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: 6 }),
-      s('text', { x: x + NODE_WIDTH / 2, y: y + NODE_HEIGHT / 2, 'dominant-baseline': 'middle', 'text-anchor': 'middle' }, shorten(node)));
+      s('text', { x: x + NODE_WIDTH / 2, y: y + NODE_HEIGHT / 2, 'dominant-baseline': 'middle', 'text-anchor': 'middle' }, label(node, group)));
   });
   const description = `${graph.nodes.length} jobs: ${graph.edges.map((e) => `${e.child} runs after ${e.parent}`).join('; ')}`;
-  return s('svg', {
-    class: 'dependency-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': `Dependency graph. ${description}`,
+  const svg = s('svg', {
+    class: 'dependency-graph', viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': `Dependency graph. ${description}`,
   },
   s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' },
     s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }))),
   edges, nodes);
+  // Shrinks to fit its card, down to a size where labels stay readable; wider graphs scroll.
+  svg.style.maxWidth = `${width}px`;
+  svg.style.minWidth = `${Math.min(width, 480)}px`;
+  return svg;
 }
