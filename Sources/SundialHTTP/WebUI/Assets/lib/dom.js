@@ -86,3 +86,21 @@ export function focusHeading(main) {
   heading.setAttribute('tabindex', '-1');
   heading.focus({ preventScroll: true });
 }
+
+/** What identifies a focusable element across a redraw: its focus key, link or text. */
+function focusKey(el) {
+  return el.dataset?.focusKey ?? el.getAttribute('href') ?? `${el.tagName}:${el.textContent}`;
+}
+
+/**
+ * Runs `redraw` (which replaces elements inside `container`) and gives keyboard focus back
+ * to the equivalent element afterwards, so periodic refreshes never steal a user's place.
+ */
+export function keepingFocus(container, redraw) {
+  const active = document.activeElement;
+  const key = active && active !== document.body && container.contains(active) ? focusKey(active) : null;
+  redraw();
+  if (key == null || container.contains(active)) return;
+  const again = [...container.querySelectorAll('a, button, input, select, textarea, summary, [tabindex]')].find((el) => focusKey(el) === key);
+  again?.focus({ preventScroll: true });
+}

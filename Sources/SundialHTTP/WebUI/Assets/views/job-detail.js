@@ -1,7 +1,7 @@
 // One job: what it runs, when, its active runs and history, its dependencies; Run now,
 // Edit, enable/disable the schedule and Delete. Refreshes itself while open.
 import { api } from '../lib/api.js';
-import { focusHeading, h, notify, replace } from '../lib/dom.js';
+import { focusHeading, h, keepingFocus, notify, replace } from '../lib/dom.js';
 import { duration, parseInstant } from '../lib/format.js';
 import { breadcrumbs, jobHref, statusBadge, timeAgo } from '../components/bits.js';
 import { confirmDelete } from '../components/confirm-delete.js';
@@ -30,15 +30,16 @@ export async function renderJobDetail(main, id, signal) {
   const graphBox = h('div', { class: 'graph-box' });
   let graphLoaded = false;
 
+  let jsonOpen = false;
   const draw = () => {
     drawActions();
-    replace(body,
+    keepingFocus(body, () => replace(body,
       job.description ? h('p', { class: 'lead' }, job.description) : null,
       h('div', { class: 'detail-grid' },
         activeRunsSection(),
         historySection(),
         configurationSection(),
-        dependenciesSection()));
+        dependenciesSection())));
   };
 
   function drawActions() {
@@ -48,17 +49,19 @@ export async function renderJobDetail(main, id, signal) {
       ? h('button', { type: 'button', onclick: () => toggleSchedule(schedule), 'aria-pressed': String(schedule.enabled) },
         schedule.enabled ? 'Disable schedule' : 'Enable schedule')
       : null;
-    const focusedText = actions.contains(document.activeElement) ? document.activeElement.textContent : null;
-    replace(actions, runNow,
+    if (toggle) toggle.dataset.focusKey = 'schedule-toggle';
+    keepingFocus(actions, () => replace(actions, runNow,
       h('a', { class: 'button', href: `${jobHref(id)}/edit` }, 'Edit'),
       toggle,
-      h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete'));
-    if (focusedText) [...actions.children].find((el) => el.textContent === focusedText)?.focus();
+      h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete')));
   }
 
+  /** Fetches the job again; redraws when something changed or a run's clock is ticking. */
   async function reload() {
-    job = await api.job(id, signal);
-    draw();
+    const fresh = await api.job(id, signal);
+    const changed = JSON.stringify(fresh) !== JSON.stringify(job);
+    job = fresh;
+    if (changed || job.activeRuns?.length) draw();
   }
 
   async function startRun() {
@@ -168,7 +171,7 @@ export async function renderJobDetail(main, id, signal) {
     return h('section', { class: 'card', 'aria-labelledby': 'config-title' },
       h('h2', { id: 'config-title' }, 'Configuration'),
       h('dl', { class: 'facts' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])),
-      h('details', null, h('summary', null, 'JSON'), h('pre', { class: 'json' }, JSON.stringify(editableDocument({ ...job, activeRuns: undefined, history: undefined }), null, 2))));
+      h('details', { open: jsonOpen, ontoggle: (event) => { jsonOpen = event.target.open; } }, h('summary', null, 'JSON'), h('pre', { class: 'json' }, JSON.stringify(editableDocument({ ...job, activeRuns: undefined, history: undefined }), null, 2))));
   }
 
   function dependenciesSection() {

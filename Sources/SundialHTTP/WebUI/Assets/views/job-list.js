@@ -2,7 +2,7 @@
 // (GET /api/jobs), so it stays quick with 100,000 jobs. Filters live in the URL, so Back,
 // reload and shared links keep them.
 import { api } from '../lib/api.js';
-import { debounce, focusHeading, h, replace, uniqueId } from '../lib/dom.js';
+import { debounce, focusHeading, h, keepingFocus, replace, uniqueId } from '../lib/dom.js';
 import { parseInstant } from '../lib/format.js';
 import { breadcrumbs, errorPanel, folderIcon, groupHref, jobHref, statusBadge, timeAgo } from '../components/bits.js';
 
@@ -40,7 +40,10 @@ function isFiltered(state) {
 export async function renderJobList(main, params, signal) {
   const state = readState(params);
   const resultsId = uniqueId('results');
-  const results = h('div', { id: resultsId, class: 'list-results', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const results = h('div', { id: resultsId, class: 'list-results', 'aria-busy': 'true' });
+  // Says how many jobs match after the user changed something (not on background refreshes,
+  // which would otherwise read the whole table out every few seconds).
+  const announcer = h('p', { class: 'visually-hidden', role: 'status' });
 
   // Changing a filter replaces the history entry instead of adding one per keystroke.
   const go = (changes, { push = false } = {}) => {
@@ -82,6 +85,7 @@ export async function renderJobList(main, params, signal) {
       h('div', { class: 'field' }, h('label', { for: search.id }, 'Search'), search),
       h('div', { class: 'field' }, h('label', { for: statusSelect.id }, 'Status'), statusSelect),
       h('div', { class: 'field' }, h('label', { for: labelInput.id }, 'Label'), labelInput)),
+    announcer,
     results);
   focusHeading(main);
 
@@ -105,6 +109,7 @@ export async function renderJobList(main, params, signal) {
       const page = await api.listJobs(query, controller.signal);
       if (controller.signal.aborted) return;
       renderResults(results, page, state, go);
+      if (!quiet) announcer.textContent = `${page.total.toLocaleString()} ${isFiltered(state) ? 'matching ' : ''}jobs`;
     } catch (error) {
       if (controller.signal.aborted) return;
       replace(results, errorPanel(error, () => load()));
@@ -160,13 +165,7 @@ function renderResults(container, page, state, go) {
       sizeSelect)
     : null;
 
-  // Keep focus where it was when a background refresh redraws the list.
-  const focused = container.contains(document.activeElement) ? document.activeElement.getAttribute('href') ?? document.activeElement.textContent : null;
-  replace(container, folders, table, pager);
-  if (focused) {
-    const again = [...container.querySelectorAll('a, button')].find((el) => (el.getAttribute('href') ?? el.textContent) === focused);
-    again?.focus();
-  }
+  keepingFocus(container, () => replace(container, folders, table, pager));
 }
 
 function jobRow(job, state) {

@@ -1,6 +1,6 @@
 // One run: its state, its tasks (one per attempt) and their output, live while it runs.
 import { api } from '../lib/api.js';
-import { focusHeading, h, notify, replace } from '../lib/dom.js';
+import { focusHeading, h, keepingFocus, notify, replace } from '../lib/dom.js';
 import { duration, parseInstant } from '../lib/format.js';
 import { breadcrumbs, statusBadge, timeAgo } from '../components/bits.js';
 import { logViewer } from '../components/log-viewer.js';
@@ -37,9 +37,7 @@ export async function renderRunDetail(main, jobId, runId, signal) {
   function draw() {
     const created = parseInstant(run.createdAt);
     const completed = parseInstant(run.completedAt);
-    const hadFocus = actions.contains(document.activeElement);
-    replace(actions, isTerminal(run.status) ? null : h('button', { type: 'button', class: 'danger', onclick: stop }, 'Stop run'));
-    if (hadFocus) actions.querySelector('button')?.focus();
+    keepingFocus(actions, () => replace(actions, isTerminal(run.status) ? null : h('button', { type: 'button', class: 'danger', onclick: stop }, 'Stop run')));
     replace(summary, h('dl', { class: 'facts facts-inline' },
       h('dt', null, 'Status'), h('dd', { class: 'run-status' }, statusBadge(run.status)),
       h('dt', null, 'Started'), h('dd', null, timeAgo(created)),
