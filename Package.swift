@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Already in the graph through Hummingbird; the CLI's HTTP client uses it directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
@@ -46,13 +49,15 @@ let package = Package(
             "CSundialExecutor",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // HTTP dialects (Metronome today) over the engine, and the web UI.
+        // HTTP dialects (Metronome, Chronos, Sundial's own) over the engine, and the web UI.
         .target(
             name: "SundialHTTP",
             dependencies: [
                 "SundialCore", "SundialEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["WebUI/Assets"],
             plugins: ["EmbedWebUI"]),
@@ -63,12 +68,18 @@ let package = Package(
         .target(name: "SundialServer", dependencies: [
             "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Commands: the server, schedule tools, and the HTTP client commands (`Client/`).
         .target(name: "SundialCLI", dependencies: [
             "SundialServer", "SundialCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-supervisor"]),
         // Benchmark: cron next-fire evaluations per second (BENCHMARKS.md).

@@ -109,7 +109,13 @@ def skew_histograms(server):
     return h["sundial.schedule.trigger-skew.microseconds"], h["sundial.schedule.process-start-skew.microseconds"]
 
 
-def scale(binary, jobs, probe_seconds):
+def apscheduler_every_second(python, seconds):
+    out = subprocess.run([python, os.path.join(HERE, "apscheduler_every_second.py"), str(seconds)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["skews"]
+
+
+def scale(binary, jobs, probe_seconds, python):
     data = tempfile.mkdtemp(prefix="sundial-scale-")
     try:
         server = Server(binary, data)
@@ -141,6 +147,10 @@ def scale(binary, jobs, probe_seconds):
               f"max {start['max'] / 1000:.3f} ms (n={int(start['count'])})")
         print(f"  RSS {server.rss_mb():.0f} MB; missed slots {int(server.metrics()['counters']['sundial.schedule.missed.counter']['count'])}")
         server.stop()
+        aps = apscheduler_every_second(python, probe_seconds)
+        print(f"APScheduler 3.11.3, one job every second, nothing else loaded: skew {describe(aps)}")
+        print(f"  ratio of p50 skews (APScheduler / Sundial with {count} schedules and {probes} probes): "
+              f"{percentile(aps, 0.5) / max(trigger['p50'] / 1000, 0.001):.1f}x")
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
@@ -207,7 +217,7 @@ def main():
     print(f"machine: {os.cpu_count()} cores, {os.uname().release}; binary {args.binary}")
     if args.scenario in ("scale", "all"):
         print("\n== 100,000 schedules ==")
-        scale(args.binary, args.jobs, args.probe_seconds)
+        scale(args.binary, args.jobs, args.probe_seconds, args.python)
     if args.scenario in ("burst", "all"):
         print("\n== 10,000 jobs due at one instant ==")
         burst(args.binary, args.burst_jobs, args.python)

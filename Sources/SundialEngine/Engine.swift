@@ -79,8 +79,12 @@ public actor Engine {
             watchStartingDeadline(run)
         }
         let now = clock.now()
-        for job in jobs.values {
-            for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
+        // Parsing 100,000 expressions is most of arming them; it is pure, so it runs on
+        // every core before the (serial) arming.
+        let schedules = snapshot.jobs.flatMap { job in job.schedules.map { (job: job.id, spec: $0) } }
+        let compiled = schedules.parallelMap { CompiledSchedule($0.spec, now: now) }
+        for (index, entry) in schedules.enumerated() where jobs[entry.job] != nil {
+            arm(job: entry.job, schedule: entry.spec, now: now, catchUp: true, compiled: compiled[index])
         }
         // A parent that succeeded just before the previous process stopped still owes its
         // children their run: readiness is derived from persisted history.

@@ -7,7 +7,7 @@ import SundialEngine
 /// The server's single HTTP entry point: normalizes the path (repeated slashes count as
 /// one, DC/OS's `/service/metronome` prefix is accepted) and hands the request to a dialect.
 public struct SundialResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = SundialRequestContext
 
     let metronome: MetronomeRoutes
     let chronos: ChronosRoutes
@@ -15,8 +15,12 @@ public struct SundialResponder: HTTPResponder {
     let webUI: WebUIRoutes
     let maximumBodySize: Int
 
-    public init(engine: Engine, server: ServerInfo, webUIAssets: WebUIAssets = .embedded(), maximumBodySize: Int = 4 << 20) {
-        self.metronome = MetronomeRoutes(engine: engine, server: server)
+    /// `sandboxes` is where task logs are read from; without it every log answers 404.
+    public init(
+        engine: Engine, server: ServerInfo, sandboxes: SandboxLayout? = nil, webUIAssets: WebUIAssets = .embedded(),
+        maximumBodySize: Int = 4 << 20
+    ) {
+        self.metronome = MetronomeRoutes(engine: engine, server: server, logs: LogEndpoint(engine: engine, layout: sandboxes))
         self.chronos = ChronosRoutes(engine: engine, server: server)
         self.engine = engine
         self.webUI = WebUIRoutes(assets: webUIAssets)
@@ -44,7 +48,7 @@ public struct SundialResponder: HTTPResponder {
         }
         let routed = RoutedRequest(
             method: request.method, path: path, segments: Array(segments), query: query,
-            contentType: request.headers[.contentType], body: body)
+            contentType: request.headers[.contentType], body: body, channel: context.channel)
         if let response = await metronome.handle(routed) { return response }
         if let response = await chronos.handle(routed) { return response }
         if let response = await native(routed) { return response }

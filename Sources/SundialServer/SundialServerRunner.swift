@@ -12,15 +12,17 @@ import SundialSQLite
 /// Builds and runs the whole server: store, engine, executor, HTTP. Shared by `main` and the
 /// tests, so what the tests start is what users run.
 public enum SundialServerRunner {
-    public static func run(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sundial")) async throws {
+    public static func run(_ given: ServerConfiguration, logger: Logger = Logger(label: "sundial")) async throws {
+        let configuration = given.withAbsoluteDataDirectory()
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         try fileManager.createDirectory(atPath: configuration.sandboxDirectory, withIntermediateDirectories: true)
         try fileManager.createDirectory(atPath: configuration.artifactCacheDirectory, withIntermediateDirectories: true)
 
         let store = try SQLiteJobStore(path: configuration.databasePath, durability: configuration.synchronousCommits ? .full : .normal)
+        let sandboxes = SandboxLayout(root: configuration.sandboxDirectory)
         let launcher = try LocalTaskLauncher(
-            sandboxRoot: configuration.sandboxDirectory, artifactCache: configuration.artifactCacheDirectory,
+            layout: sandboxes, artifactCache: configuration.artifactCacheDirectory,
             supervisorPath: configuration.supervisorPath ?? LocalExecutor.bundledSupervisorPath())
         let engine = Engine(
             store: store, launcher: launcher,
@@ -36,13 +38,20 @@ public enum SundialServerRunner {
             config: [
                 "sundial.host": configuration.host, "sundial.port": String(configuration.port),
                 "sundial.data-dir": configuration.dataDirectory, "metronome.history.count": String(configuration.historyLimit),
+                "sundial.log-retention": configuration.logRetentionSeconds.map { "\($0)s" } ?? "off",
+                "sundial.log-max-bytes": configuration.logMaxBytes.map(String.init) ?? "off",
             ])
         let responder = SundialResponder(
-            engine: engine, server: server, webUIAssets: configuration.uiDirectory.map { WebUIAssets.live(directory: $0) } ?? .embedded())
+            engine: engine, server: server, sandboxes: sandboxes,
+            webUIAssets: configuration.uiDirectory.map { WebUIAssets.live(directory: $0) } ?? .embedded())
+        let retention = LogRetentionService(
+            layout: sandboxes,
+            policy: LogRetentionPolicy(maxAgeSeconds: configuration.logRetentionSeconds, maxTotalBytes: configuration.logMaxBytes),
+            engine: engine, sweepIntervalSeconds: configuration.logSweepIntervalSeconds, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial"),
-            services: [EngineTimerService(engine: engine), HistoryPruningService(store: store, keep: configuration.historyLimit)],
+            services: [EngineTimerService(engine: engine), HistoryPruningService(store: store, keep: configuration.historyLimit), retention],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 server.boundTo(host: advertisedHost, port: port)

@@ -8,6 +8,15 @@ public protocol TaskLauncher: Sendable {
     func stop(_ task: LaunchedTask)
     /// Finds a task started by an earlier server process.
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome
+    /// Removes what the job's tasks left behind (sandboxes with their logs); called once
+    /// the job is deleted and none of its tasks runs any more. Synchronous, so that no run
+    /// of a job created again under the same id can slip in between.
+    func discardSandboxes(of job: JobID)
+}
+
+extension TaskLauncher {
+    /// Launchers that keep nothing per task have nothing to discard.
+    public func discardSandboxes(of job: JobID) {}
 }
 
 public struct TaskLaunchRequest: Sendable {
