@@ -41,3 +41,26 @@ def test_stdout_follows_live_while_the_task_runs(page, server):
     page.click("stderr")
     page.wait(lambda d: "to-stderr" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "stderr not shown")
     page.screenshot("run-detail-stderr")
+
+
+def test_each_attempt_of_a_restarted_run_has_its_own_log(page, server):
+    if not logs_api_available(server):
+        pytest.skip("known skip: the logs API (GET /v1/jobs/{id}/runs/{runId}/logs/stdout) is not in this build")
+    job_id = f"retry-{uuid.uuid4().hex[:6]}"
+    marker = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-retry-"), "tried")
+    # Fails on the first attempt and succeeds on the second (ON_FAILURE restarts it).
+    cmd = f"if [ -e {marker} ]; then echo second-attempt; else touch {marker}; echo first-attempt; exit 1; fi"
+    server.request("POST", "/v1/jobs", {"id": job_id, "run": {
+        "cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0, "restart": {"policy": "ON_FAILURE", "activeDeadlineSeconds": 120}}})
+    status, run = server.request("POST", f"/v1/jobs/{job_id}/runs")
+    assert status == 201
+    page.open(f"#/jobs/{job_id}/runs/{run['id']}")
+    page.wait(lambda d: d.find_element(By.CSS_SELECTOR, ".run-status").text == "Success", "run never succeeded")
+    page.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-task-id]")) == 2, "two attempts not shown")
+    page.wait(lambda d: "second-attempt" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "the latest attempt's log is not shown")
+
+    tasks = page.find(".log-head select")
+    first_task = page.driver.find_elements(By.CSS_SELECTOR, "[data-task-id]")[0].get_attribute("data-task-id")
+    tasks.find_element(By.CSS_SELECTOR, f"option[value='{first_task}']").click()
+    page.wait(lambda d: "first-attempt" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "first attempt's log")
+    assert "second-attempt" not in page.driver.find_element(By.CSS_SELECTOR, "pre.log-output").text
