@@ -128,3 +128,36 @@ def test_keyboard_reaches_the_form_and_submits(page, server):
     page.field("Job ID").send_keys(Keys.ENTER)
     page.wait_heading(job_id)
     assert server.request("GET", f"/v1/jobs/{job_id}")[0] == 200
+
+
+def test_edit_adds_and_removes_a_schedule(page, server):
+    job_id = unique("later")
+    server.request("POST", "/v1/jobs", {"id": job_id, "run": {"cmd": "true", "cpus": 0.01, "mem": 32, "disk": 0}})
+
+    page.open(f"#/jobs/{job_id}/edit")
+    page.wait_heading(f"Edit {job_id}")
+    page.field("Run on a schedule").click()
+    page.fill("Schedule ID", "every-monday")
+    page.fill("CRON schedule", "0 8 * * 1")
+    page.field("Concurrency policy").find_element(By.CSS_SELECTOR, "option[value='FORBID']").click()
+    page.click("Save changes")
+    page.wait_heading(job_id)
+    _, schedules = server.request("GET", f"/v1/jobs/{job_id}/schedules")
+    assert [(s["id"], s["cron"], s["concurrencyPolicy"]) for s in schedules] == [("every-monday", "0 8 * * 1", "FORBID")]
+
+    # A new schedule id replaces the old schedule.
+    page.click("Edit")
+    page.wait_heading(f"Edit {job_id}")
+    page.fill("Schedule ID", "every-tuesday")
+    page.fill("CRON schedule", "0 8 * * 2")
+    page.click("Save changes")
+    page.wait_heading(job_id)
+    _, schedules = server.request("GET", f"/v1/jobs/{job_id}/schedules")
+    assert [(s["id"], s["cron"]) for s in schedules] == [("every-tuesday", "0 8 * * 2")]
+
+    page.click("Edit")
+    page.wait_heading(f"Edit {job_id}")
+    page.field("Run on a schedule").click()
+    page.click("Save changes")
+    page.wait_heading(job_id)
+    assert server.request("GET", f"/v1/jobs/{job_id}/schedules") == (200, [])
