@@ -45,6 +45,8 @@ def test_create_run_edit_schedule_and_delete(page, server):
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, "main h1").text.startswith("Run "), "no run page")
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, ".run-status").text == "Success", "run never succeeded")
     assert page.driver.find_elements(By.CSS_SELECTOR, "[data-task-id]"), "the run shows no task"
+    # Its output, from the logs API (test_run_logs.py follows one live).
+    page.wait(lambda d: "hello from the form" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "no output shown")
     page.screenshot("run-detail")
 
     # Back on the job, the run is in the history.
