@@ -43,7 +43,7 @@ public struct JobListingSnapshot: Sendable {
     public func page(_ query: JobListQuery) -> JobListPage {
         let prefix = query.group.map { $0 + "." } ?? ""
         let range = idRange(withPrefix: prefix)
-        let needle = query.text?.lowercased()
+        let needle = query.text.map { TextNeedle($0) }
         let pageEnd = query.offset + query.limit
         let filtered = needle != nil || !query.labels.isEmpty || !query.statuses.isEmpty
         var total = 0
@@ -94,10 +94,10 @@ public struct JobListingSnapshot: Sendable {
         return start..<max(start, end)
     }
 
-    func matches(_ id: JobID, query: JobListQuery, needle: String?) -> Bool {
+    func matches(_ id: JobID, query: JobListQuery, needle: TextNeedle?) -> Bool {
         let needsSpec = needle != nil || !query.labels.isEmpty
         let spec = needsSpec ? jobs[id] : nil
-        if let needle, !id.rawValue.contains(needle), spec?.description?.lowercased().contains(needle) != true { return false }
+        if let needle, !needle.found(in: id.rawValue), spec?.description.map(needle.found) != true { return false }
         for filter in query.labels {
             guard let value = spec?.labels[filter.key] else { return false }
             if let wanted = filter.value, wanted != value { return false }
@@ -127,5 +127,44 @@ public struct JobListingSnapshot: Sendable {
 
     func item(for id: JobID) -> JobListItem {
         JobListItem(spec: jobs[id]!, status: status(of: id), lastRun: lastRun(of: id), nextRunAt: nil, activeRuns: activeRuns[id, default: 0])
+    }
+}
+
+/// A case-insensitive substring search that compares bytes, folding ASCII letters, and
+/// lowercases (allocating) only text that is not ASCII: a search of 100,000 ids and
+/// descriptions then costs no allocation per job.
+struct TextNeedle {
+    let lowercased: String
+    let bytes: [UInt8]
+
+    init(_ text: String) {
+        lowercased = text.lowercased()
+        bytes = Array(lowercased.utf8)
+    }
+
+    func found(in text: String) -> Bool {
+        var text = text
+        let answer: Bool? = text.withUTF8 { hay in
+            if Self.occurs(bytes, in: hay) { return true }
+            // Not found by bytes; only text with non-ASCII letters may still match.
+            return hay.contains { $0 >= 0x80 } ? nil : false
+        }
+        return answer ?? text.lowercased().contains(lowercased)
+    }
+
+    static func occurs(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard needle.count <= hay.count else { return false }
+        var start = 0
+        while start <= hay.count - needle.count {
+            var length = 0
+            while length < needle.count && folded(hay[start + length]) == needle[length] { length += 1 }
+            if length == needle.count { return true }
+            start += 1
+        }
+        return false
+    }
+
+    static func folded(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 }

@@ -80,10 +80,14 @@ import SundialTestSupport
 
     @Test func searchMatchesIdOrDescriptionIgnoringCase() async throws {
         let (engine, _) = try await engine([
-            spec("billing.invoices", description: "Sends the Monthly invoices"), spec("billing.refunds"), spec("ops.monthly-cleanup"),
+            spec("billing.invoices", description: "Sends the Monthly invoices"), spec("billing.refunds", description: "Refunds for Émile"), spec("ops.monthly-cleanup"),
         ])
-        let monthly = await engine.listJobs(query(recursive: true, text: "monthly"))
+        let monthly = await engine.listJobs(query(recursive: true, text: "MONTHLY"))
         #expect(monthly.items.map(\.spec.id.rawValue) == ["billing.invoices", "ops.monthly-cleanup"])
+        // Letters outside ASCII fold too.
+        #expect(await engine.listJobs(query(recursive: true, text: "ÉMILE")).items.map(\.spec.id.rawValue) == ["billing.refunds"])
+        #expect(await engine.listJobs(query(recursive: true, text: "refunds for")).items.map(\.spec.id.rawValue) == ["billing.refunds"])
+        #expect(await engine.listJobs(query(recursive: true, text: "no such words")).total == 0)
         // Without recursion the matches below the group are counted in their folders.
         let folded = await engine.listJobs(query(text: "monthly"))
         #expect(folded.items.isEmpty)
