@@ -64,3 +64,31 @@ def test_each_attempt_of_a_restarted_run_has_its_own_log(page, server):
     tasks.find_element(By.CSS_SELECTOR, f"option[value='{first_task}']").click()
     page.wait(lambda d: "first-attempt" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "first attempt's log")
     assert "second-attempt" not in page.driver.find_element(By.CSS_SELECTOR, "pre.log-output").text
+
+
+def set_hidden(page, hidden):
+    """Makes the page believe its tab was hidden or shown (as switching tabs would)."""
+    page.driver.execute_script(
+        "Object.defineProperty(document, 'hidden', {value: arguments[0], configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'));", hidden)
+
+
+def test_a_hidden_tab_lets_go_of_the_stream_and_resumes_where_it_stopped(page, server):
+    if not logs_api_available(server):
+        pytest.skip("known skip: the logs API (GET /v1/jobs/{id}/runs/{runId}/logs/stdout) is not in this build")
+    job_id = f"hidden-{uuid.uuid4().hex[:6]}"
+    gate = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-gate-"), "release")
+    cmd = f"echo before-hiding; while [ ! -e {gate} ]; do sleep 0.1; done; echo while-hidden; sleep 0.5; echo after-showing"
+    server.request("POST", "/v1/jobs", {"id": job_id, "run": {"cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0}})
+    _, run = server.request("POST", f"/v1/jobs/{job_id}/runs")
+    page.open(f"#/jobs/{job_id}/runs/{run['id']}")
+    page.wait(lambda d: "before-hiding" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "first line never shown")
+
+    set_hidden(page, True)
+    page.wait(lambda d: "Paused" in d.find_element(By.CSS_SELECTOR, ".log-status").text, "the stream was not paused")
+    open(gate, "w").close()
+    set_hidden(page, False)
+    page.wait(lambda d: "after-showing" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "did not resume")
+    page.wait(lambda d: "End of log" in d.find_element(By.CSS_SELECTOR, ".log-status").text, "end of log not shown")
+    # Resumed from the byte where it stopped: nothing lost, nothing twice.
+    assert page.driver.find_element(By.CSS_SELECTOR, "pre.log-output").text.split() == ["before-hiding", "while-hidden", "after-showing"]

@@ -87,11 +87,15 @@ export function logViewer({ jobId, runId, getRun, signal }) {
     abort.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
   });
 
-  /** Streams the selected log until the task ends, reconnecting where it left off. */
-  async function run(abort, task) {
-    let offset = null; // byte offset to resume from after a dropped connection
+  /**
+   * Streams one task's log until the task ends. `cursor` remembers the byte offset and the
+   * decoder's state, so a dropped or paused connection resumes exactly where it stopped.
+   */
+  async function streamLog(abort, cursor) {
     while (!abort.aborted) {
-      const params = offset == null ? { task, tail: TAIL_LINES, follow: 'true' } : { task, offset, follow: 'true' };
+      const params = cursor.offset == null
+        ? { task: cursor.task, tail: TAIL_LINES, follow: 'true' }
+        : { task: cursor.task, offset: cursor.offset, follow: 'true' };
       let response;
       try {
         response = await fetch(api.logURL(jobId, runId, streamName, params), { signal: abort });
@@ -117,39 +121,44 @@ export function logViewer({ jobId, runId, getRun, signal }) {
         return;
       }
       const start = Number(response.headers.get('X-Sundial-Log-Offset') ?? 0);
-      if (offset == null && start > 0) {
+      if (cursor.offset == null && start > 0) {
         notice.textContent = `Showing the last ${TAIL_LINES} lines; open the raw log for the beginning.`;
         notice.hidden = false;
       }
-      offset = start;
+      cursor.offset = start;
       status.textContent = isTerminal(getRun()?.status) ? '' : 'Following…';
       const reader = response.body.getReader();
-      const decoder = new TextDecoder();
       try {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          offset += value.byteLength;
-          appendText(decoder.decode(value, { stream: true }));
+          cursor.offset += value.byteLength;
+          appendText(cursor.decoder.decode(value, { stream: true }));
         }
-        appendText(decoder.decode());
       } catch (error) {
         if (abort.aborted) return;
         status.textContent = 'Connection lost; reconnecting…';
         await sleep(RETRY_MS, abort);
         continue;
       }
-      // The server ends the stream when the task ends.
+      // The server ends the stream when the task has ended and everything was sent.
+      appendText(cursor.decoder.decode());
+      cursor.finished = true;
       status.textContent = 'End of log.';
       return;
     }
   }
 
-  function start() {
-    session?.abort();
+  /** (Re)connects the current session's stream. */
+  function connect() {
     const controller = new AbortController();
-    session = controller;
+    session.controller = controller;
     signal.addEventListener('abort', () => controller.abort(), { once: true });
+    streamLog(controller.signal, session.cursor);
+  }
+
+  function start() {
+    session?.controller?.abort();
     text.deleteData(0, text.length);
     notice.hidden = true;
     status.textContent = '';
@@ -157,13 +166,29 @@ export function logViewer({ jobId, runId, getRun, signal }) {
     const task = taskId();
     rawLink.href = task ? api.logURL(jobId, runId, streamName, { task }) : '#';
     rawLink.hidden = !task;
+    session = { task, cursor: { task, offset: null, decoder: new TextDecoder(), finished: false } };
     if (!task) {
       status.textContent = 'Waiting for the task to start…';
       return;
     }
-    session.task = task;
-    run(controller.signal, task);
+    connect();
   }
+
+  // A browser allows about six connections per server; a hidden tab gives its stream back
+  // and picks up from the same byte when shown again.
+  const onVisibility = () => {
+    if (!session?.task || session.cursor.finished) return;
+    if (document.hidden) {
+      session.controller?.abort();
+      session.paused = true;
+      status.textContent = 'Paused while this tab is hidden.';
+    } else if (session.paused) {
+      session.paused = false;
+      connect();
+    }
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  signal.addEventListener('abort', () => document.removeEventListener('visibilitychange', onVisibility), { once: true });
 
   /** Called after each poll of the run: follow a new attempt, or start once a task exists. */
   function runChanged() {
