@@ -1,28 +1,37 @@
-"""The run page follows a task's stdout live, through the logs API's follow=true stream."""
+"""The run page follows a task's stdout live, through the logs API's follow=true stream
+(GET /v1/jobs/{id}/runs/{runId}/logs/stdout?follow=true)."""
 
 import os
 import tempfile
 import uuid
 
-import pytest
 from selenium.webdriver.common.by import By
 
 
-def logs_api_available(server):
-    """The logs API lands separately; until then its route is Metronome's unknown route."""
-    status, body = server.request("GET", "/v1/jobs/none/runs/none/logs/stdout")
-    return not (status == 404 and isinstance(body, dict) and body.get("message") == "Unknown route.")
+class Gate:
+    """A file the test creates to let a waiting task go on: output that comes after it can
+    only reach the page if the page is still following the stream."""
+
+    def __init__(self):
+        self.path = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-gate-"), "open")
+
+    def wait_command(self):
+        return f"while [ ! -e {self.path} ]; do sleep 0.1; done"
+
+    def open(self):
+        open(self.path, "w").close()
+
+
+def create_job(server, prefix, cmd, **run):
+    job_id = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    status, body = server.request("POST", "/v1/jobs", {"id": job_id, "run": {"cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0, **run}})
+    assert status == 201, body
+    return job_id
 
 
 def test_stdout_follows_live_while_the_task_runs(page, server):
-    if not logs_api_available(server):
-        pytest.skip("known skip: the logs API (GET /v1/jobs/{id}/runs/{runId}/logs/stdout) is not in this build")
-    job_id = f"live-{uuid.uuid4().hex[:6]}"
-    gate = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-gate-"), "release")
-    # Prints a line, then waits for the test to open the gate, then prints another: the
-    # second line can only appear in the page if the page keeps following the stream.
-    cmd = f"echo first-line; echo to-stderr >&2; while [ ! -e {gate} ]; do sleep 0.1; done; echo second-line"
-    server.request("POST", "/v1/jobs", {"id": job_id, "run": {"cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0}})
+    gate = Gate()
+    job_id = create_job(server, "live", f"echo first-line; echo to-stderr >&2; {gate.wait_command()}; echo second-line")
     page.open(f"#/jobs/{job_id}")
     page.click("▶ Run now")
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, "main h1").text.startswith("Run "), "no run page")
@@ -33,7 +42,7 @@ def test_stdout_follows_live_while_the_task_runs(page, server):
     assert "second-line" not in log.text
     page.screenshot("run-detail-live-log")
 
-    open(gate, "w").close()
+    gate.open()
     page.wait(lambda d: "second-line" in log.text, "the page stopped following the log")
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, ".run-status").text == "Success", "run never succeeded")
     page.wait(lambda d: "End of log" in d.find_element(By.CSS_SELECTOR, ".log-status").text, "end of log not shown")
@@ -44,14 +53,11 @@ def test_stdout_follows_live_while_the_task_runs(page, server):
 
 
 def test_each_attempt_of_a_restarted_run_has_its_own_log(page, server):
-    if not logs_api_available(server):
-        pytest.skip("known skip: the logs API (GET /v1/jobs/{id}/runs/{runId}/logs/stdout) is not in this build")
-    job_id = f"retry-{uuid.uuid4().hex[:6]}"
     marker = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-retry-"), "tried")
     # Fails on the first attempt and succeeds on the second (ON_FAILURE restarts it).
-    cmd = f"if [ -e {marker} ]; then echo second-attempt; else touch {marker}; echo first-attempt; exit 1; fi"
-    server.request("POST", "/v1/jobs", {"id": job_id, "run": {
-        "cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0, "restart": {"policy": "ON_FAILURE", "activeDeadlineSeconds": 120}}})
+    job_id = create_job(
+        server, "retry", f"if [ -e {marker} ]; then echo second-attempt; else touch {marker}; echo first-attempt; exit 1; fi",
+        restart={"policy": "ON_FAILURE", "activeDeadlineSeconds": 120})
     status, run = server.request("POST", f"/v1/jobs/{job_id}/runs")
     assert status == 201
     page.open(f"#/jobs/{job_id}/runs/{run['id']}")
@@ -74,19 +80,15 @@ def set_hidden(page, hidden):
 
 
 def test_a_hidden_tab_lets_go_of_the_stream_and_resumes_where_it_stopped(page, server):
-    if not logs_api_available(server):
-        pytest.skip("known skip: the logs API (GET /v1/jobs/{id}/runs/{runId}/logs/stdout) is not in this build")
-    job_id = f"hidden-{uuid.uuid4().hex[:6]}"
-    gate = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-gate-"), "release")
-    cmd = f"echo before-hiding; while [ ! -e {gate} ]; do sleep 0.1; done; echo while-hidden; sleep 0.5; echo after-showing"
-    server.request("POST", "/v1/jobs", {"id": job_id, "run": {"cmd": cmd, "cpus": 0.01, "mem": 32, "disk": 0}})
+    gate = Gate()
+    job_id = create_job(server, "hidden", f"echo before-hiding; {gate.wait_command()}; echo while-hidden; sleep 0.5; echo after-showing")
     _, run = server.request("POST", f"/v1/jobs/{job_id}/runs")
     page.open(f"#/jobs/{job_id}/runs/{run['id']}")
     page.wait(lambda d: "before-hiding" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "first line never shown")
 
     set_hidden(page, True)
     page.wait(lambda d: "Paused" in d.find_element(By.CSS_SELECTOR, ".log-status").text, "the stream was not paused")
-    open(gate, "w").close()
+    gate.open()
     set_hidden(page, False)
     page.wait(lambda d: "after-showing" in d.find_element(By.CSS_SELECTOR, "pre.log-output").text, "did not resume")
     page.wait(lambda d: "End of log" in d.find_element(By.CSS_SELECTOR, ".log-status").text, "end of log not shown")
