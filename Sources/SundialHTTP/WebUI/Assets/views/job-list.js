@@ -90,11 +90,11 @@ export async function renderJobList(main, params, signal) {
   focusHeading(main);
 
   let inFlight = null;
+  signal.addEventListener('abort', () => inFlight?.abort(), { once: true });
   async function load({ quiet = false } = {}) {
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;
-    signal.addEventListener('abort', () => controller.abort(), { once: true });
     if (!quiet) results.setAttribute('aria-busy', 'true');
     const query = {
       group: state.group || undefined,
