@@ -128,6 +128,7 @@ def test_run_configuration_fields(page, server):
     page.fill("Job ID", job_id)
     page.fill("Command", "exit 0")
     page.fill("Kill grace period (s)", "7")
+    page.fill("Max launch delay (s)", "600")
     page.click("+ Add artifact")
     page.driver.find_element(By.CSS_SELECTOR, "[data-paths='/run/artifacts'] .row input[type='text'], [data-paths='/run/artifacts'] .row input:not([type='checkbox'])").send_keys("https://example.com/tool.tar.gz")
     select = page.field("Restart policy")
@@ -137,5 +138,6 @@ def test_run_configuration_fields(page, server):
     page.wait_heading(job_id)
     _, spec = server.request("GET", f"/v1/jobs/{job_id}")
     assert spec["run"]["taskKillGracePeriodSeconds"] == 7
+    assert spec["run"]["maxLaunchDelay"] == 600
     assert spec["run"]["artifacts"] == [{"uri": "https://example.com/tool.tar.gz", "extract": True, "executable": False, "cache": False}]
     assert spec["run"]["restart"] == {"policy": "ON_FAILURE", "activeDeadlineSeconds": 120}

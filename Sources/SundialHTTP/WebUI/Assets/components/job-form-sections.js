@@ -121,7 +121,8 @@ export function buildForm(form, { editing }) {
   sections.push(section('run-config', 'Run configuration',
     h('div', { class: 'field-grid' },
       inputField({ label: 'Kill grace period (s)', paths: ['/run/taskKillGracePeriodSeconds'], name: 'taskKillGracePeriodSeconds', type: 'number', min: '0', get: () => form.killGracePeriod, set: (v) => { form.killGracePeriod = v; }, hint: 'Between SIGTERM and SIGKILL when a run is stopped.' }),
-      inputField({ label: 'User', paths: ['/run/user'], name: 'user', get: () => form.user, set: (v) => { form.user = v; }, hint: 'Runs as this user when the server runs as root.' })),
+      inputField({ label: 'User', paths: ['/run/user'], name: 'user', get: () => form.user, set: (v) => { form.user = v; }, hint: 'Runs as this user when the server runs as root.' }),
+      inputField({ label: 'Max launch delay (s)', paths: ['/run/maxLaunchDelay'], name: 'maxLaunchDelay', type: 'number', min: '1', get: () => form.maxLaunchDelay, set: (v) => { form.maxLaunchDelay = v; }, hint: 'Deprecated in Metronome; kept for its clients.' })),
     rowList({
       title: 'Artifacts', addLabel: 'Add artifact', path: '/run/artifacts', items: form.artifacts,
       makeItem: () => ({ uri: '', extract: true, executable: false, cache: false }),

@@ -58,6 +58,7 @@ export function toForm(doc) {
       enabled: schedule ? schedule.enabled !== false : true,
     },
     killGracePeriod: text(run.taskKillGracePeriodSeconds),
+    maxLaunchDelay: text(run.maxLaunchDelay),
     user: text(run.user),
     artifacts: (run.artifacts ?? []).map((a) => ({
       uri: text(a.uri), extract: a.extract !== false, executable: Boolean(a.executable), cache: Boolean(a.cache),
@@ -118,6 +119,7 @@ export function fromForm(form, base = {}) {
   else delete run.args;
 
   setOrDelete(run, 'taskKillGracePeriodSeconds', numberOrText(form.killGracePeriod));
+  setOrDelete(run, 'maxLaunchDelay', numberOrText(form.maxLaunchDelay));
   setOrDelete(run, 'user', form.user.trim());
 
   const artifacts = form.artifacts.filter((a) => a.uri.trim() !== '')
