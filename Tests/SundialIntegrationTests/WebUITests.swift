@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 import SundialCore
 
@@ -88,5 +91,54 @@ import SundialCore
         #expect(graph.json["edges"] == [["parent": "parent", "child": "child"]])
         #expect(try await server.get("/api/jobs/missing/dependencies").status == 404)
         #expect(try await server.get("/api/jobs/Bad_Id/dependencies").status == 400)
+    }
+}
+
+/// The UI travels inside the binary: a copy of `sundial` in another directory (with the task
+/// supervisor it needs beside it, as an install has) serves the same files, byte for byte
+/// as they are in the source tree.
+@Suite struct WebUIEmbeddingTests {
+    static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Sources/SundialHTTP/WebUI/Assets").standardizedFileURL
+
+    @Test func aCopiedBinaryServesTheFilesOfTheSourceTree() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("sundial")
+        try FileManager.default.copyItem(at: SundialServerProcess.sundialBinary, to: copy)
+        try FileManager.default.copyItem(
+            at: SundialServerProcess.binaryDirectory.appendingPathComponent("sundial-supervisor"),
+            to: directory.appendingPathComponent("sundial-supervisor"))
+
+        let process = Process()
+        process.executableURL = copy
+        process.arguments = ["server", "--port", "0", "--data-dir", directory.appendingPathComponent("data").path, "--log-level", "warning"]
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var seen = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !seen.contains("\n"), Date() < deadline { seen += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self) }
+        let port = try #require(seen.firstMatch(of: /listening on http:\/\/[^:]+:(\d+)/)?.1)
+
+        let page = try await fetch("http://127.0.0.1:\(port)/")
+        let base = try #require(page.firstMatch(of: /src="(\/ui\/[0-9a-f]{12})\/app\.js"/)?.1)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.assets.path).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: Self.assets.appendingPathComponent($0).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        #expect(files.contains("app.js") && files.contains("views/job-list.js"))
+        for file in files where file != "index.html" {
+            let onDisk = try String(contentsOf: Self.assets.appendingPathComponent(file), encoding: .utf8)
+            #expect(try await fetch("http://127.0.0.1:\(port)\(base)/\(file)") == onDisk, "\(file) differs from the source tree")
+        }
+    }
+
+    func fetch(_ url: String) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+        return String(decoding: data, as: UTF8.self)
     }
 }
