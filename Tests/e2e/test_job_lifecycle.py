@@ -81,7 +81,9 @@ def test_create_run_edit_schedule_and_delete(page, server):
     assert "Stop current runs" in dialog.text
     page.screenshot("job-delete-dialog")
     page.click("Delete job")
-    page.wait_heading("Jobs")
+    # Back in the job's folder, which no longer lists it.
+    page.wait_heading("e2e")
+    assert job_id not in [r.get_attribute("data-job-id") for r in page.driver.find_elements(By.CSS_SELECTOR, "tbody tr[data-job-id]")]
     status, _ = server.request("GET", f"/v1/jobs/{job_id}")
     assert status == 404
 

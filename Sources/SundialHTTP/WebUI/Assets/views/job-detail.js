@@ -3,7 +3,7 @@
 import { api } from '../lib/api.js';
 import { focusHeading, h, keepingFocus, notify, replace } from '../lib/dom.js';
 import { duration, parseInstant } from '../lib/format.js';
-import { breadcrumbs, jobHref, statusBadge, timeAgo } from '../components/bits.js';
+import { breadcrumbs, groupHref, jobHref, statusBadge, timeAgo } from '../components/bits.js';
 import { confirmDelete } from '../components/confirm-delete.js';
 import { dependencyGraph } from '../components/dependency-graph.js';
 import { editableDocument } from '../model/job-document.js';
@@ -86,7 +86,8 @@ export async function renderJobDetail(main, id, signal) {
   }
 
   async function remove() {
-    if (await confirmDelete(id, job.activeRuns?.length ?? 0)) location.hash = '#/jobs';
+    // Back to the folder the job was in, where its siblings are.
+    if (await confirmDelete(id, job.activeRuns?.length ?? 0)) location.hash = groupHref(id.includes('.') ? id.slice(0, id.lastIndexOf('.')) : '');
   }
 
   async function stopRun(runId) {
