@@ -107,3 +107,12 @@ def test_phone_layout_stacks_the_table(phone, server):
     # Nothing is wider than the screen.
     assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     small.screenshot("jobs-list-phone")
+
+
+def test_a_page_past_the_end_offers_the_first_page(page, server):
+    prefix = f"few-{uuid.uuid4().hex[:6]}"
+    server.request("POST", "/v1/jobs", job(f"{prefix}.only"))
+    page.open(f"#/jobs?group={prefix}&page=7")
+    page.click("Go to the first page")
+    page.wait(lambda d: rows(page) == [f"{prefix}.only"], "first page not shown")
+    assert "page=" not in page.driver.current_url

@@ -137,8 +137,14 @@ function renderResults(container, page, state, go) {
 
   let table;
   if (page.items.length === 0) {
-    const empty = filtered ? 'No jobs match these filters.' : page.groups.length ? null : 'No jobs here yet.';
-    table = empty ? h('p', { class: 'empty' }, empty, ' ', filtered ? null : h('a', { href: '#/jobs/new' }, 'Create a job')) : null;
+    if (page.total > 0) {
+      // Past the last page (jobs were deleted meanwhile, or an old link).
+      table = h('p', { class: 'empty' }, 'No jobs on this page. ',
+        h('button', { type: 'button', class: 'link-button', onclick: () => go({ page: 1 }) }, 'Go to the first page'));
+    } else {
+      const empty = filtered ? 'No jobs match these filters.' : page.groups.length ? null : 'No jobs here yet.';
+      table = empty ? h('p', { class: 'empty' }, empty, ' ', filtered ? null : h('a', { href: '#/jobs/new' }, 'Create a job')) : null;
+    }
   } else {
     table = h('table', { class: 'jobs-table responsive' },
       h('caption', { class: 'visually-hidden' }, 'Jobs'),
