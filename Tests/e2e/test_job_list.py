@@ -43,6 +43,9 @@ def test_groups_paging_search_and_label_filter(page, server):
     page.driver.back()
     page.wait(lambda d: rows(page) and rows(page)[0] == f"{team}.batch.job-00", "Back did not return to page one")
 
+    # "/" focuses the search field.
+    page.driver.find_element(By.TAG_NAME, "body").send_keys("/")
+    assert page.driver.switch_to.active_element.get_attribute("type") == "search"
     page.fill("Search", "number 42")
     page.wait(lambda d: rows(page) == [f"{team}.batch.job-42"], "search by description")
     page.fill("Search", "")

@@ -58,10 +58,19 @@ export async function renderJobList(main, params, signal) {
   };
 
   const search = h('input', {
-    type: 'search', id: uniqueId('q'), name: 'q', value: state.q, placeholder: 'Search id or description',
+    type: 'search', id: uniqueId('q'), name: 'q', value: state.q, placeholder: 'Search id or description', 'aria-keyshortcuts': '/', title: 'Press / to search',
     autocomplete: 'off', 'aria-controls': resultsId,
   });
   search.addEventListener('input', debounce(() => go({ q: search.value.trim() }), 250));
+  // "/" jumps to the search field, as on many sites, unless the user is typing somewhere.
+  const slashToSearch = (event) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest?.('input, textarea, select, [contenteditable]')) return;
+    event.preventDefault();
+    search.focus();
+  };
+  document.addEventListener('keydown', slashToSearch);
+  signal.addEventListener('abort', () => document.removeEventListener('keydown', slashToSearch), { once: true });
 
   const statusSelect = h('select', { id: uniqueId('status'), name: 'status', 'aria-controls': resultsId },
     h('option', { value: '' }, 'Any status'),
