@@ -29,11 +29,12 @@ let package = Package(
             "SundialCore",
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
-        // An absolute wall-clock timer (timerfd) the engine sleeps on; Glibc does not import it.
-        .target(name: "CSundialClock"),
+        // Linux calls Glibc does not import: the engine's absolute wall-clock timer (timerfd),
+        // malloc_trim.
+        .target(name: "CSundialLinux"),
         // The scheduler: timers, triggering, run state machine, reconciliation.
         .target(name: "SundialEngine", dependencies: [
-            "SundialCore", "CSundialClock",
+            "SundialCore", "CSundialLinux",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +67,7 @@ let package = Package(
         .plugin(name: "EmbedWebUI", capability: .buildTool(), dependencies: ["sundial-embed-assets"]),
         // Composition root: configuration, services, graceful shutdown.
         .target(name: "SundialServer", dependencies: [
-            "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor",
+            "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor", "CSundialLinux",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import CSundialLinux
 import Foundation
 import Hummingbird
 import Logging
@@ -31,6 +32,9 @@ public enum SundialServerRunner {
                 attributes: configuration.attributes),
             logger: logger)
         try await engine.start()
+        // Loading decoded every stored spec through temporary JSON trees on several threads;
+        // glibc keeps those freed pages in its per-thread arenas unless asked to return them.
+        sundial_release_free_memory()
 
         let advertisedHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? ProcessInfo.processInfo.hostName : configuration.host
         let server = ServerInfo(
