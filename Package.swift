@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -19,6 +19,7 @@ let package = Package(
         // Already in the graph through Hummingbird; the CLI's HTTP client uses it directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain: model, validation, cron, ports. No I/O.
@@ -49,13 +50,21 @@ let package = Package(
             "CSundialExecutor",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // HTTP dialects (Metronome today) over the engine.
-        .target(name: "SundialHTTP", dependencies: [
-            "SundialCore", "SundialEngine",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+        // HTTP dialects (Metronome, Chronos, Sundial's own) over the engine, and the web UI.
+        .target(
+            name: "SundialHTTP",
+            dependencies: [
+                "SundialCore", "SundialEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["WebUI/Assets"],
+            plugins: ["EmbedWebUI"]),
+        // Build-time tool and plugin that compile the web UI's files into SundialHTTP.
+        .executableTarget(name: "sundial-embed-assets"),
+        .plugin(name: "EmbedWebUI", capability: .buildTool(), dependencies: ["sundial-embed-assets"]),
         // Composition root: configuration, services, graceful shutdown.
         .target(name: "SundialServer", dependencies: [
             "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor", "CSundialLinux",

@@ -12,7 +12,13 @@ public actor Engine {
     let configuration: EngineConfiguration
     let logger: Logger
 
-    var jobs: [JobID: JobSpec] = [:]
+    var jobs: [JobID: JobSpec] = [:] {
+        // Only a changed key set invalidates the listing index; without `oldValue` the
+        // dictionary is still mutated in place.
+        didSet { if jobs.count != sortedJobIDs?.count { sortedJobIDs = nil } }
+    }
+    /// Every job id in order, for paged listings; rebuilt lazily after creates and deletes.
+    var sortedJobIDs: [JobID]?
     /// Ids with a create in flight, so two concurrent creates of one id cannot both pass.
     var reservedIDs: Set<JobID> = []
     var runs: [JobID: [RunID: RunState]] = [:]

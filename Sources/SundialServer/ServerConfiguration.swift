@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var logSweepIntervalSeconds: Int64 = 60
     /// Where the per-task supervisor binary lives; when nil, `$SUNDIAL_SUPERVISOR` or next to `sundial`.
     public var supervisorPath: String?
+    /// Serve the web UI's files from this directory, re-read on every request, instead of
+    /// the copy built into the binary (`SUNDIAL_UI_DIR`; for working on the UI).
+    public var uiDirectory: String?
     /// Machine attributes placement constraints are matched against, besides `hostname`
     /// (`--attribute rack=r1`, or `SUNDIAL_ATTRIBUTES=rack=r1,zone=a`).
     public var attributes: [String: String] = [:]
@@ -63,6 +66,7 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.logSweepIntervalSeconds = seconds
         }
+        if let dir = environment["SUNDIAL_UI_DIR"], !dir.isEmpty { configuration.uiDirectory = dir }
         if let attributes = environment["SUNDIAL_ATTRIBUTES"], !attributes.isEmpty {
             for item in attributes.split(separator: ",") {
                 let (key, value) = try parseAttribute(String(item))

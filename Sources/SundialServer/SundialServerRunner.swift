@@ -45,7 +45,9 @@ public enum SundialServerRunner {
                 "sundial.log-retention": configuration.logRetentionSeconds.map { "\($0)s" } ?? "off",
                 "sundial.log-max-bytes": configuration.logMaxBytes.map(String.init) ?? "off",
             ])
-        let responder = SundialResponder(engine: engine, server: server, sandboxes: sandboxes)
+        let responder = SundialResponder(
+            engine: engine, server: server, sandboxes: sandboxes,
+            webUIAssets: configuration.uiDirectory.map { WebUIAssets.live(directory: $0) } ?? .embedded())
         let retention = LogRetentionService(
             layout: sandboxes,
             policy: LogRetentionPolicy(maxAgeSeconds: configuration.logRetentionSeconds, maxTotalBytes: configuration.logMaxBytes),

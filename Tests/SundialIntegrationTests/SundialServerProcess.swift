@@ -84,21 +84,29 @@ final class SundialServerProcess: @unchecked Sendable {
         var status: Int
         var body: Data
         var contentType: String?
+        var headers: [String: String] = [:]
         var text: String { String(decoding: body, as: UTF8.self) }
         var json: JSONValue { (try? JSONParser.parse(Array(body))) ?? .null }
     }
 
-    func request(_ method: String, _ path: String, json: String? = nil, contentType: String? = "application/json") async throws -> Reply {
+    func request(
+        _ method: String, _ path: String, json: String? = nil, contentType: String? = "application/json", headers: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = 30
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let json {
             request.httpBody = Data(json.utf8)
             if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
-        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+        var replyHeaders: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { replyHeaders[name.lowercased()] = value }
+        }
+        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"), headers: replyHeaders)
     }
 
     func get(_ path: String) async throws -> Reply { try await request("GET", path) }
