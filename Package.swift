@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            exclude: ["WebUI/Assets"],
+            exclude: ["WebUI/Assets", "Metronome/Public"],
             plugins: ["EmbedWebUI"]),
         // Build-time tool and plugin that compile the web UI's files into SundialHTTP.
         .executableTarget(name: "sundial-embed-assets"),

@@ -1,12 +1,13 @@
 import Foundation
 
-/// `sundial-embed-assets <assets-dir> <output.swift>`: writes every file below the assets
-/// directory into one Swift source, keyed by its path relative to that directory. Used by the
-/// EmbedWebUI build plugin; raw string literals compile far faster than the byte arrays of
-/// SwiftPM's `embedInCode`.
+/// `sundial-embed-assets <assets-dir> <output.swift> <EnumName>`: writes every file below the
+/// assets directory into one Swift source, as `enum EnumName { static let files }` keyed by
+/// path relative to that directory. Used by the EmbedWebUI build plugin (the web UI and
+/// Metronome's public API files); raw string literals compile far faster than the byte
+/// arrays of SwiftPM's `embedInCode`.
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else {
-    FileHandle.standardError.write(Data("usage: sundial-embed-assets <assets-dir> <output.swift>\n".utf8))
+guard arguments.count == 4 else {
+    FileHandle.standardError.write(Data("usage: sundial-embed-assets <assets-dir> <output.swift> <EnumName>\n".utf8))
     exit(2)
 }
 let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
@@ -35,8 +36,8 @@ func rawDelimiter(for text: String) -> String {
     return hashes
 }
 
-var source = "// Generated at build time by sundial-embed-assets from WebUI/Assets. Do not edit.\n\n"
-source += "enum EmbeddedWebUIAssets {\n    static let files: [String: String] = [\n"
+var source = "// Generated at build time by sundial-embed-assets from \(root.lastPathComponent). Do not edit.\n\n"
+source += "enum \(arguments[3]) {\n    static let files: [String: String] = [\n"
 for file in files {
     let hashes = rawDelimiter(for: file.text)
     // The line breaks after the opening and before the closing delimiter are not part of

@@ -23,6 +23,7 @@ struct MetronomeRoutes: Sendable {
         case (.get, 2) where s[0] == "v1" && s[1] == "queue": return await queue()
         default: break
         }
+        if let file = PublicFilesRoute.handle(request) { return file }
         if s.count >= 2, s[0] == "v1", s[1] == "jobs" {
             return await jobsRoute(request, rest: Array(s.dropFirst(2)))
         }
