@@ -146,8 +146,6 @@ public actor Engine {
         return job
     }
 
-    public func allJobs() -> [JobSpec] { jobs.values.sorted { $0.id < $1.id } }
-
     public func activeRuns(of id: JobID) -> [JobRun] {
         (runs[id] ?? [:]).values.map(\.run).sorted { $0.createdAt < $1.createdAt }
     }
@@ -173,12 +171,8 @@ public actor Engine {
 
     /// The next instant the schedule will fire (what the timer is armed with).
     public func nextRunAt(_ jobID: JobID, scheduleID: String) -> Instant? {
-        let key = ScheduleKey(jobID: jobID, scheduleID: scheduleID)
-        if let armed = armed[key] {
-            return armed.next ?? armed.compiled.next(after: clock.now())
-        }
-        guard let spec = jobs[jobID]?.schedules.first(where: { $0.id == scheduleID }), let compiled = CompiledSchedule(spec) else { return nil }
-        return compiled.next(after: clock.now())
+        guard let spec = jobs[jobID], let schedule = spec.schedules.first(where: { $0.id == scheduleID }) else { return nil }
+        return stateCopy().nextRunAt(spec, schedule)
     }
 
     /// Runs created but not yet launched (Metronome's launch queue).
