@@ -180,13 +180,21 @@ public actor Engine {
         runs.values.flatMap { $0.values.filter { $0.task == nil && !$0.run.status.isTerminal }.map(\.run) }.sorted { $0.createdAt < $1.createdAt }
     }
 
-    public func currentMetrics() -> EngineMetrics {
+    /// Counters from one actor turn; the latency percentiles (a sort of up to 65,536
+    /// samples each) are computed after it, off the actor.
+    nonisolated public func currentMetrics() async -> EngineMetrics {
+        let (counters, trigger, start) = await metricsCopy()
+        var m = counters
+        m.triggerSkew = trigger.summary
+        m.processStartSkew = start.summary
+        return m
+    }
+
+    func metricsCopy() -> (EngineMetrics, LatencyRecorder, LatencyRecorder) {
         var m = metrics
         m.jobs = jobs.count
         m.activeRuns = runs.values.reduce(0) { $0 + $1.count }
-        m.triggerSkew = triggerSkew.summary
-        m.processStartSkew = processStartSkew.summary
-        return m
+        return (m, triggerSkew, processStartSkew)
     }
 }
 
