@@ -10,6 +10,8 @@ final class SundialServerProcess: @unchecked Sendable {
     private(set) var process: Process
     private(set) var port: Int = 0
     let extraArguments: [String]
+    /// A directory this harness made up is removed when it goes away.
+    let ownsDataDirectory: Bool
 
     static var binaryDirectory: URL {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -20,6 +22,7 @@ final class SundialServerProcess: @unchecked Sendable {
 
     init(dataDirectory: URL? = nil, extraArguments: [String] = []) async throws {
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("sundial-test-\(UUID().uuidString)")
+        self.ownsDataDirectory = dataDirectory == nil
         self.extraArguments = extraArguments
         self.process = Process()
         try await start()
@@ -77,7 +80,11 @@ final class SundialServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 
     struct Reply {
