@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Already in the graph through Hummingbird; the CLI's HTTP client uses it directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain: model, validation, cron, ports. No I/O.
@@ -25,11 +29,12 @@ let package = Package(
             "SundialCore",
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
-        // An absolute wall-clock timer (timerfd) the engine sleeps on; Glibc does not import it.
-        .target(name: "CSundialClock"),
+        // Linux calls Glibc does not import: the engine's absolute wall-clock timer (timerfd),
+        // malloc_trim.
+        .target(name: "CSundialLinux"),
         // The scheduler: timers, triggering, run state machine, reconciliation.
         .target(name: "SundialEngine", dependencies: [
-            "SundialCore", "CSundialClock",
+            "SundialCore", "CSundialLinux",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -45,21 +50,37 @@ let package = Package(
             "CSundialExecutor",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // HTTP dialects (Metronome today) over the engine.
-        .target(name: "SundialHTTP", dependencies: [
-            "SundialCore", "SundialEngine",
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ]),
+        // HTTP dialects (Metronome, Chronos, Sundial's own) over the engine, and the web UI.
+        .target(
+            name: "SundialHTTP",
+            dependencies: [
+                "SundialCore", "SundialEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["WebUI/Assets", "Metronome/Public"],
+            plugins: ["EmbedWebUI"]),
+        // Build-time tool and plugin that compile the web UI's files into SundialHTTP.
+        .executableTarget(name: "sundial-embed-assets"),
+        .plugin(name: "EmbedWebUI", capability: .buildTool(), dependencies: ["sundial-embed-assets"]),
         // Composition root: configuration, services, graceful shutdown.
         .target(name: "SundialServer", dependencies: [
-            "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor",
+            "SundialCore", "SundialSQLite", "SundialEngine", "SundialHTTP", "SundialExecutor", "CSundialLinux",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Commands: the server, schedule tools, and the HTTP client commands (`Client/`).
         .target(name: "SundialCLI", dependencies: [
             "SundialServer", "SundialCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sundial", dependencies: ["SundialCLI", "sundial-executor"]),
         // Benchmark: cron next-fire evaluations per second (BENCHMARKS.md).

@@ -96,7 +96,9 @@ def create_jobs(server, count, prefix, cron, far_month=1):
     # wrk cannot stop after a request count, so it runs for a fixed time and pings once done.
     wrk = subprocess.Popen(["wrk", "-t2", "-c32", f"-d{count // 2000 + 5}s", "-s", os.path.join(HERE, "create-scheduled.lua"), server.url],
                            env=env, stdout=subprocess.PIPE, text=True)
-    while int(server.metrics()["gauges"]["metronome.jobs.gauge"]["value"]) < before + count and wrk.poll() is None:
+    def stored():
+        return int(server.metrics()["gauges"]["metronome.jobs.gauge"]["value"])
+    while stored() < before + count and wrk.poll() is None:
         time.sleep(0.05)
     elapsed = time.monotonic() - began
     out = wrk.communicate()[0]
@@ -109,7 +111,20 @@ def skew_histograms(server):
     return h["sundial.schedule.trigger-skew.microseconds"], h["sundial.schedule.process-start-skew.microseconds"]
 
 
-def scale(binary, jobs, probe_seconds):
+def apscheduler_every_second(python, seconds):
+    out = subprocess.run([python, os.path.join(HERE, "apscheduler_every_second.py"), str(seconds)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["skews"]
+
+
+def print_skews(trigger, start):
+    print(f"  trigger skew (run created - scheduled): p50 {trigger['p50'] / 1000:.3f} ms, p99 {trigger['p99'] / 1000:.3f} ms, "
+          f"max {trigger['max'] / 1000:.3f} ms (n={int(trigger['count'])})")
+    print(f"  process started - scheduled:           p50 {start['p50'] / 1000:.3f} ms, p99 {start['p99'] / 1000:.3f} ms, "
+          f"max {start['max'] / 1000:.3f} ms (n={int(start['count'])})")
+
+
+def scale(binary, jobs, probe_seconds, python):
     data = tempfile.mkdtemp(prefix="sundial-scale-")
     try:
         server = Server(binary, data)
@@ -128,19 +143,38 @@ def scale(binary, jobs, probe_seconds):
         idle = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0) * 100
         print(f"idle CPU over 20 s: {idle:.2f} %; RSS {server.rss_mb():.0f} MB")
         probes = 20
+        # Twenty jobs firing every second at the same instant (cron `@every 1s`): a burst.
         for i in range(probes):
             server.request("POST", "/v1/jobs", {
                 "id": f"probe-{i}", "run": {"cmd": "true", "cpus": 0.01, "mem": 32, "disk": 0},
                 "schedules": [{"id": "tick", "cron": "@every 1s", "startingDeadlineSeconds": 60}]})
         time.sleep(probe_seconds)
         trigger, start = skew_histograms(server)
-        print(f"{probes} jobs firing every second for {probe_seconds} s with {count} schedules loaded:")
-        print(f"  trigger skew (run created - scheduled): p50 {trigger['p50'] / 1000:.3f} ms, p99 {trigger['p99'] / 1000:.3f} ms, "
-              f"max {trigger['max'] / 1000:.3f} ms (n={int(trigger['count'])})")
-        print(f"  process started - scheduled:           p50 {start['p50'] / 1000:.3f} ms, p99 {start['p99'] / 1000:.3f} ms, "
-              f"max {start['max'] / 1000:.3f} ms (n={int(start['count'])})")
+        print(f"{probes} jobs firing every second at the same instant for {probe_seconds} s, {count} schedules loaded:")
+        print_skews(trigger, start)
+        for i in range(probes):
+            server.request("DELETE", f"/v1/jobs/probe-{i}?stopCurrentJobRuns=true")
+        # The same twenty, each at its own offset within the second (ISO 8601 intervals with
+        # a millisecond start, through the Chronos API): schedules spread as real ones are.
+        # A restart first, so the histograms hold this phase only.
+        server.stop()
+        server.start()
+        base = (int(time.time()) + 2) * 1000
+        for i in range(probes):
+            start_ms = base + i * 1000 // probes
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(start_ms // 1000)) + f".{start_ms % 1000:03d}Z"
+            server.request("POST", "/v1/scheduler/iso8601", {
+                "name": f"spread-{i}", "command": "true", "schedule": f"R/{stamp}/PT1S", "epsilon": "PT60S"})
+        time.sleep(probe_seconds)
+        trigger_spread, start_spread = skew_histograms(server)
+        print(f"{probes} jobs firing every second, each at its own offset in the second, for {probe_seconds} s, {count} schedules loaded:")
+        print_skews(trigger_spread, start_spread)
         print(f"  RSS {server.rss_mb():.0f} MB; missed slots {int(server.metrics()['counters']['sundial.schedule.missed.counter']['count'])}")
         server.stop()
+        aps = apscheduler_every_second(python, probe_seconds)
+        print(f"APScheduler 3.11.3, one job every second, nothing else loaded: skew {describe(aps)}")
+        print(f"  ratio of p50 skews (APScheduler / Sundial with {count} schedules and {probes} simultaneous probes): "
+              f"{percentile(aps, 0.5) / max(trigger['p50'] / 1000, 0.001):.1f}x")
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
@@ -207,7 +241,7 @@ def main():
     print(f"machine: {os.cpu_count()} cores, {os.uname().release}; binary {args.binary}")
     if args.scenario in ("scale", "all"):
         print("\n== 100,000 schedules ==")
-        scale(args.binary, args.jobs, args.probe_seconds)
+        scale(args.binary, args.jobs, args.probe_seconds, args.python)
     if args.scenario in ("burst", "all"):
         print("\n== 10,000 jobs due at one instant ==")
         burst(args.binary, args.burst_jobs, args.python)

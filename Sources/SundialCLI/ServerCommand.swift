@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SundialCore
 import SundialServer
 
 /// `sundial server`: API, scheduler and executor in one process.
@@ -21,6 +22,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("history-limit"), help: "Finished runs kept per job and outcome (SUNDIAL_HISTORY_LIMIT). Default 1000.")
     var historyLimit: Int?
 
+    @Option(name: .customLong("log-retention"), help: "How long a finished task's logs are kept, e.g. 12h, 7d, or off (SUNDIAL_LOG_RETENTION). Default 7d.")
+    var logRetention: String?
+
+    @Option(name: .customLong("log-max-bytes"), help: "Upper bound for all task logs and sandboxes together, e.g. 500M, 10G, or off; the oldest finished go first (SUNDIAL_LOG_MAX_BYTES). Default 10G.")
+    var logMaxBytes: String?
+
+    @Option(name: .customLong("log-sweep-interval"), help: "How often expired logs are looked for, e.g. 30s (SUNDIAL_LOG_SWEEP_INTERVAL). Default 1m, and at least twice per --log-retention.")
+    var logSweepInterval: String?
+
     @Option(name: .customLong("attribute"), help: "A machine attribute for placement constraints, key=value; repeatable (SUNDIAL_ATTRIBUTES, comma-separated).")
     var attributes: [String] = []
 
@@ -38,6 +48,22 @@ struct ServerCommand: AsyncParsableCommand {
         if let historyLimit {
             guard historyLimit >= 0 else { throw ValidationError("--history-limit must not be negative") }
             configuration.historyLimit = historyLimit
+        }
+        if let logRetention {
+            do { configuration.logRetentionSeconds = try RetentionSetting.seconds(logRetention) } catch {
+                throw ValidationError("--log-retention: \(error)")
+            }
+        }
+        if let logMaxBytes {
+            do { configuration.logMaxBytes = try RetentionSetting.bytes(logMaxBytes) } catch {
+                throw ValidationError("--log-max-bytes: \(error)")
+            }
+        }
+        if let logSweepInterval {
+            guard let seconds = try? RetentionSetting.seconds(logSweepInterval) else {
+                throw ValidationError("--log-sweep-interval must be a duration such as 30s or 5m")
+            }
+            configuration.logSweepIntervalSeconds = seconds
         }
         for attribute in attributes {
             do {

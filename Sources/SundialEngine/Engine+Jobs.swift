@@ -84,6 +84,8 @@ extension Engine {
         histories[id] = nil
         runs[id] = nil
         for key in cursors.keys where key.jobID == id { cursors[key] = nil }
+        // Logs go with their job; a job created again under this id starts without them.
+        launcher.discardSandboxes(of: id)
         return job
     }
 

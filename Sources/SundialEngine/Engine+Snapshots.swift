@@ -8,23 +8,54 @@ public struct JobSnapshot: Sendable {
     public var nextRunAt: [String: Instant]
 }
 
-extension Engine {
-    public func snapshot(_ id: JobID, includeHistory: Bool) -> JobSnapshot? {
-        guard let spec = jobs[id] else { return nil }
-        return makeSnapshot(spec, includeHistory: includeHistory)
-    }
+/// The engine's state as of one actor turn. Copying the dictionaries is O(1) (copy on
+/// write), so the turn is short; building, sorting and encoding snapshots of every job then
+/// happens off the actor, where it cannot delay a timer.
+struct EngineStateCopy: Sendable {
+    var jobs: [JobID: JobSpec]
+    var runs: [JobID: [RunID: RunState]]
+    var histories: [JobID: JobHistory]
+    var armed: [ScheduleKey: ArmedSchedule]
+    var now: Instant
 
-    public func snapshots(includeHistory: Bool) -> [JobSnapshot] {
-        jobs.values.sorted { $0.id < $1.id }.map { makeSnapshot($0, includeHistory: includeHistory) }
-    }
-
-    func makeSnapshot(_ spec: JobSpec, includeHistory: Bool) -> JobSnapshot {
+    func snapshot(_ spec: JobSpec, includeHistory: Bool) -> JobSnapshot {
         var next: [String: Instant] = [:]
         for schedule in spec.schedules {
-            if let instant = nextRunAt(spec.id, scheduleID: schedule.id) { next[schedule.id] = instant }
+            if let instant = nextRunAt(spec, schedule) { next[schedule.id] = instant }
         }
         let active = (runs[spec.id] ?? [:]).values.map(\.run).sorted { $0.createdAt < $1.createdAt }
         return JobSnapshot(
             spec: spec, activeRuns: active, history: includeHistory ? (histories[spec.id] ?? JobHistory()) : nil, nextRunAt: next)
+    }
+
+    /// What the timer is armed with; for a schedule not armed (disabled, or an expression a
+    /// hand-edited database broke), what it would fire next.
+    func nextRunAt(_ spec: JobSpec, _ schedule: ScheduleSpec) -> Instant? {
+        if let armed = armed[ScheduleKey(jobID: spec.id, scheduleID: schedule.id)] {
+            return armed.next ?? armed.compiled.next(after: now)
+        }
+        return CompiledSchedule(schedule).flatMap { $0.next(after: now) }
+    }
+}
+
+extension Engine {
+    public func snapshot(_ id: JobID, includeHistory: Bool) -> JobSnapshot? {
+        guard let spec = jobs[id] else { return nil }
+        return stateCopy().snapshot(spec, includeHistory: includeHistory)
+    }
+
+    /// Every job, sorted by id. Built outside the actor from a copy taken in one turn.
+    nonisolated public func snapshots(includeHistory: Bool) async -> [JobSnapshot] {
+        let state = await stateCopy()
+        return state.jobs.values.sorted { $0.id < $1.id }.map { state.snapshot($0, includeHistory: includeHistory) }
+    }
+
+    func stateCopy() -> EngineStateCopy {
+        EngineStateCopy(jobs: jobs, runs: runs, histories: histories, armed: armed, now: clock.now())
+    }
+
+    /// A free Metronome id for a job created through the Chronos API under `name`.
+    public func availableID(forChronosName name: String) -> JobID {
+        ChronosNames.metronomeID(for: name, isTaken: { jobs[$0] != nil || reservedIDs.contains($0) })
     }
 }

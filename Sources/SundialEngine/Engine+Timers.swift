@@ -5,9 +5,11 @@ extension Engine {
     /// With `catchUp` (start-up), slots that passed while the server was down are handled
     /// first: the latest one still within the starting deadline runs once; the others are
     /// recorded as missed.
-    func arm(job jobID: JobID, schedule: ScheduleSpec, now: Instant, catchUp: Bool) {
+    /// `compiled` is the schedule's expression when the caller parsed it already; nil means
+    /// parse it here (and, if it still fails, the schedule is not armed).
+    func arm(job jobID: JobID, schedule: ScheduleSpec, now: Instant, catchUp: Bool, compiled precompiled: CompiledSchedule?? = .none) {
         let key = ScheduleKey(jobID: jobID, scheduleID: schedule.id)
-        guard let compiled = CompiledSchedule(schedule) else {
+        guard let compiled = precompiled ?? CompiledSchedule(schedule) else {
             disarm(key)
             return
         }

@@ -12,7 +12,13 @@ public actor Engine {
     let configuration: EngineConfiguration
     let logger: Logger
 
-    var jobs: [JobID: JobSpec] = [:]
+    var jobs: [JobID: JobSpec] = [:] {
+        // Only a changed key set invalidates the listing index; without `oldValue` the
+        // dictionary is still mutated in place.
+        didSet { if jobs.count != sortedJobIDs?.count { sortedJobIDs = nil } }
+    }
+    /// Every job id in order, for paged listings; rebuilt lazily after creates and deletes.
+    var sortedJobIDs: [JobID]?
     /// Ids with a create in flight, so two concurrent creates of one id cannot both pass.
     var reservedIDs: Set<JobID> = []
     var runs: [JobID: [RunID: RunState]] = [:]
@@ -73,8 +79,22 @@ public actor Engine {
             watchStartingDeadline(run)
         }
         let now = clock.now()
-        for job in jobs.values {
-            for schedule in job.schedules { arm(job: job.id, schedule: schedule, now: now, catchUp: true) }
+        // Parsing 100,000 expressions is most of arming them; it is pure, so it runs on
+        // every core before the (serial) arming.
+        // Fleets share expressions (`0 * * * *` in UTC), so each distinct one is parsed once.
+        let schedules = snapshot.jobs.flatMap { job in job.schedules.map { (job: job.id, spec: $0) } }
+        var distinct: [ScheduleSpec] = []
+        var position: [ExpressionKey: Int] = [:]
+        let slots = schedules.map { entry -> Int in
+            let key = ExpressionKey(entry.spec)
+            if let at = position[key] { return at }
+            distinct.append(entry.spec)
+            position[key] = distinct.count - 1
+            return distinct.count - 1
+        }
+        let compiled = distinct.parallelMap { CompiledSchedule($0, now: now) }
+        for (index, entry) in schedules.enumerated() where jobs[entry.job] != nil {
+            arm(job: entry.job, schedule: entry.spec, now: now, catchUp: true, compiled: compiled[slots[index]])
         }
         // A parent that succeeded just before the previous process stopped still owes its
         // children their run: readiness is derived from persisted history.
@@ -126,8 +146,6 @@ public actor Engine {
         return job
     }
 
-    public func allJobs() -> [JobSpec] { jobs.values.sorted { $0.id < $1.id } }
-
     public func activeRuns(of id: JobID) -> [JobRun] {
         (runs[id] ?? [:]).values.map(\.run).sorted { $0.createdAt < $1.createdAt }
     }
@@ -153,12 +171,8 @@ public actor Engine {
 
     /// The next instant the schedule will fire (what the timer is armed with).
     public func nextRunAt(_ jobID: JobID, scheduleID: String) -> Instant? {
-        let key = ScheduleKey(jobID: jobID, scheduleID: scheduleID)
-        if let armed = armed[key] {
-            return armed.next ?? armed.compiled.next(after: clock.now())
-        }
-        guard let spec = jobs[jobID]?.schedules.first(where: { $0.id == scheduleID }), let compiled = CompiledSchedule(spec) else { return nil }
-        return compiled.next(after: clock.now())
+        guard let spec = jobs[jobID], let schedule = spec.schedules.first(where: { $0.id == scheduleID }) else { return nil }
+        return stateCopy().nextRunAt(spec, schedule)
     }
 
     /// Runs created but not yet launched (Metronome's launch queue).
@@ -166,12 +180,32 @@ public actor Engine {
         runs.values.flatMap { $0.values.filter { $0.task == nil && !$0.run.status.isTerminal }.map(\.run) }.sorted { $0.createdAt < $1.createdAt }
     }
 
-    public func currentMetrics() -> EngineMetrics {
+    /// Counters from one actor turn; the latency percentiles (a sort of up to 65,536
+    /// samples each) are computed after it, off the actor.
+    nonisolated public func currentMetrics() async -> EngineMetrics {
+        let (counters, trigger, start) = await metricsCopy()
+        var m = counters
+        m.triggerSkew = trigger.summary
+        m.processStartSkew = start.summary
+        return m
+    }
+
+    func metricsCopy() -> (EngineMetrics, LatencyRecorder, LatencyRecorder) {
         var m = metrics
         m.jobs = jobs.count
         m.activeRuns = runs.values.reduce(0) { $0 + $1.count }
-        m.triggerSkew = triggerSkew.summary
-        m.processStartSkew = processStartSkew.summary
-        return m
+        return (m, triggerSkew, processStartSkew)
+    }
+}
+
+/// What a compiled schedule depends on: the expression, its kind and its zone.
+struct ExpressionKey: Hashable {
+    var kind: ScheduleSpec.Kind
+    var expression: String
+    var timezone: String
+    init(_ spec: ScheduleSpec) {
+        kind = spec.kind
+        expression = spec.expression
+        timezone = spec.timezone
     }
 }

@@ -33,6 +33,8 @@ struct RoutedRequest: Sendable {
     var query: [(String, String)]
     var contentType: String?
     var body: ByteBuffer
+    /// The connection, for answers that outlast the request (a followed log).
+    var channel: (any Channel)? = nil
 
     func queryValues(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
 }

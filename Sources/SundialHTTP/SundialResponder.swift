@@ -7,15 +7,23 @@ import SundialEngine
 /// The server's single HTTP entry point: normalizes the path (repeated slashes count as
 /// one, DC/OS's `/service/metronome` prefix is accepted) and hands the request to a dialect.
 public struct SundialResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = SundialRequestContext
 
     let metronome: MetronomeRoutes
     let chronos: ChronosRoutes
+    let engine: Engine
+    let webUI: WebUIRoutes
     let maximumBodySize: Int
 
-    public init(engine: Engine, server: ServerInfo, maximumBodySize: Int = 4 << 20) {
-        self.metronome = MetronomeRoutes(engine: engine, server: server)
+    /// `sandboxes` is where task logs are read from; without it every log answers 404.
+    public init(
+        engine: Engine, server: ServerInfo, sandboxes: SandboxLayout? = nil, webUIAssets: WebUIAssets = .embedded(),
+        maximumBodySize: Int = 4 << 20
+    ) {
+        self.metronome = MetronomeRoutes(engine: engine, server: server, logs: LogEndpoint(engine: engine, layout: sandboxes))
         self.chronos = ChronosRoutes(engine: engine, server: server)
+        self.engine = engine
+        self.webUI = WebUIRoutes(assets: webUIAssets)
         self.maximumBodySize = maximumBodySize
     }
 
@@ -40,19 +48,27 @@ public struct SundialResponder: HTTPResponder {
         }
         let routed = RoutedRequest(
             method: request.method, path: path, segments: Array(segments), query: query,
-            contentType: request.headers[.contentType], body: body)
+            contentType: request.headers[.contentType], body: body, channel: context.channel)
         if let response = await metronome.handle(routed) { return response }
         if let response = await chronos.handle(routed) { return response }
-        if let response = native(routed) { return response }
+        if let response = await native(routed) { return response }
+        if let response = webUI.handle(routed, ifNoneMatch: request.headers[.ifNoneMatch]) { return response }
         return MetronomeErrors.unknownRoute(path)
     }
 
     /// Sundial's own additions under `/api` (docs/api.md).
-    func native(_ request: RoutedRequest) -> Response? {
+    func native(_ request: RoutedRequest) async -> Response? {
         let s = request.segments
         switch (request.method, s.count) {
         case (.get, 3) where s[0] == "api" && s[1] == "schedule" && s[2] == "next":
             return SchedulePreviewRoute.handle(request, now: Instant.now())
+        case (.get, 2) where s[0] == "api" && s[1] == "jobs":
+            return await JobListRoute.handle(request, engine: engine)
+        case (.get, 4) where s[0] == "api" && s[1] == "jobs" && s[3] == "dependencies":
+            guard let id = JobID(percentDecoded(s[2])) else {
+                return HTTPReply.json(.badRequest, JSONObject(["message": .string("Not a valid id: \(percentDecoded(s[2]))")]))
+            }
+            return await DependencyGraphRoute.handle(id, engine: engine)
         default:
             return nil
         }

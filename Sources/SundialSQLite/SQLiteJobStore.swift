@@ -160,14 +160,24 @@ public final class SQLiteJobStore: JobStore {
     public func load(historyLimit: Int) async throws(StoreError) -> StoreSnapshot {
         try await onQueue { () throws(StoreError) -> StoreSnapshot in
             var snapshot = StoreSnapshot()
-            try self.connection.run("SELECT id, spec FROM jobs ORDER BY id") { row throws(StoreError) in
-                let id = row.text(0)
-                do {
-                    snapshot.jobs.append(try JobSpecDecoder.decodeStored(try JSONParser.parse(row.text(1))))
-                } catch {
-                    throw StoreError(.corrupt, "job \(id): \(error)")
+            // Decoding is most of a large start-up; it runs on every core, a batch at a time
+            // so the raw JSON of every job is never held at once.
+            var batch: [(id: String, spec: String)] = []
+            func decodeBatch() throws(StoreError) {
+                snapshot.jobs += try batch.parallelMap { (row) throws(StoreError) -> JobSpec in
+                    do {
+                        return try JobSpecDecoder.decodeStored(try JSONParser.parse(row.spec))
+                    } catch {
+                        throw StoreError(.corrupt, "job \(row.id): \(error)")
+                    }
                 }
+                batch.removeAll(keepingCapacity: true)
             }
+            try self.connection.run("SELECT id, spec FROM jobs ORDER BY id") { row throws(StoreError) in
+                batch.append((row.text(0), row.text(1)))
+                if batch.count == 8192 { try decodeBatch() }
+            }
+            try decodeBatch()
             try self.connection.run(
                 "SELECT job_id, run_id, status, created_at, completed_at, schedule_id, scheduled_at, data FROM runs WHERE status NOT IN ('SUCCESS', 'FAILED')"
             ) { row throws(StoreError) in

@@ -6,16 +6,26 @@ import SundialExecutor
 /// sandbox layout: `<sandboxes>/<job>/<run>/<task>`.
 final class LocalTaskLauncher: TaskLauncher {
     let executor: LocalExecutor
-    let sandboxRoot: String
+    let layout: SandboxLayout
     let runningAsRoot = geteuid() == 0
 
-    init(sandboxRoot: String, artifactCache: String, dataDirectory: String, executorPath: String) throws {
-        self.sandboxRoot = sandboxRoot
+    init(layout: SandboxLayout, artifactCache: String, dataDirectory: String, executorPath: String) throws {
+        self.layout = layout
         self.executor = try LocalExecutor(executorPath: executorPath, stateDirectory: dataDirectory, artifactCacheDirectory: artifactCache)
     }
 
     func sandbox(for request: TaskLaunchRequest) -> String {
-        [sandboxRoot, request.jobID.rawValue, request.runID.rawValue, request.taskID].joined(separator: "/")
+        layout.taskDirectory(request.jobID, request.runID, task: request.taskID)
+    }
+
+    /// Renames the job's directory out of the way at once, then deletes it in the
+    /// background: a large tree takes a while, and a job created again under the same id
+    /// must not see (or lose) files meanwhile.
+    func discardSandboxes(of job: JobID) {
+        let directory = layout.jobDirectory(job)
+        let trash = layout.root + "/" + SandboxLayout.trashPrefix + job.rawValue + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        guard rename(directory, trash) == 0 else { return }
+        Task.detached(priority: .background) { try? FileManager.default.removeItem(atPath: trash) }
     }
 
     func spec(for request: TaskLaunchRequest) -> TaskLaunchSpec {

@@ -1,3 +1,4 @@
+import CSundialLinux
 import Foundation
 import Hummingbird
 import Logging
@@ -12,15 +13,17 @@ import SundialSQLite
 /// Builds and runs the whole server: store, engine, executor, HTTP. Shared by `main` and the
 /// tests, so what the tests start is what users run.
 public enum SundialServerRunner {
-    public static func run(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sundial")) async throws {
+    public static func run(_ given: ServerConfiguration, logger: Logger = Logger(label: "sundial")) async throws {
+        let configuration = given.withAbsoluteDataDirectory()
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         try fileManager.createDirectory(atPath: configuration.sandboxDirectory, withIntermediateDirectories: true)
         try fileManager.createDirectory(atPath: configuration.artifactCacheDirectory, withIntermediateDirectories: true)
 
         let store = try SQLiteJobStore(path: configuration.databasePath, durability: configuration.synchronousCommits ? .full : .normal)
+        let sandboxes = SandboxLayout(root: configuration.sandboxDirectory)
         let launcher = try LocalTaskLauncher(
-            sandboxRoot: configuration.sandboxDirectory, artifactCache: configuration.artifactCacheDirectory,
+            layout: sandboxes, artifactCache: configuration.artifactCacheDirectory,
             dataDirectory: configuration.dataDirectory,
             executorPath: configuration.executorPath ?? LocalExecutor.bundledExecutorPath())
         let engine = Engine(
@@ -30,6 +33,9 @@ public enum SundialServerRunner {
                 attributes: configuration.attributes),
             logger: logger)
         try await engine.start()
+        // Loading decoded every stored spec through temporary JSON trees on several threads;
+        // glibc keeps those freed pages in its per-thread arenas unless asked to return them.
+        sundial_release_free_memory()
 
         let advertisedHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? ProcessInfo.processInfo.hostName : configuration.host
         let server = ServerInfo(
@@ -37,12 +43,20 @@ public enum SundialServerRunner {
             config: [
                 "sundial.host": configuration.host, "sundial.port": String(configuration.port),
                 "sundial.data-dir": configuration.dataDirectory, "metronome.history.count": String(configuration.historyLimit),
+                "sundial.log-retention": configuration.logRetentionSeconds.map { "\($0)s" } ?? "off",
+                "sundial.log-max-bytes": configuration.logMaxBytes.map(String.init) ?? "off",
             ])
-        let responder = SundialResponder(engine: engine, server: server)
+        let responder = SundialResponder(
+            engine: engine, server: server, sandboxes: sandboxes,
+            webUIAssets: configuration.uiDirectory.map { WebUIAssets.live(directory: $0) } ?? .embedded())
+        let retention = LogRetentionService(
+            layout: sandboxes,
+            policy: LogRetentionPolicy(maxAgeSeconds: configuration.logRetentionSeconds, maxTotalBytes: configuration.logMaxBytes),
+            engine: engine, sweepIntervalSeconds: configuration.logSweepIntervalSeconds, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial"),
-            services: [EngineTimerService(engine: engine), HistoryPruningService(store: store, keep: configuration.historyLimit)],
+            services: [EngineTimerService(engine: engine), HistoryPruningService(store: store, keep: configuration.historyLimit), retention],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 server.boundTo(host: advertisedHost, port: port)

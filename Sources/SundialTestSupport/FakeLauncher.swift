@@ -9,6 +9,7 @@ public final class FakeLauncher: TaskLauncher {
         var finishedEarly: [String: TaskOutcome] = [:]
         var stopped: [String] = []
         var adoptions: [String: AdoptOutcome] = [:]
+        var discarded: [JobID] = []
         var nextPID: Int32 = 1000
         /// While true, launches wait (a slow artifact fetch, a busy machine) until released.
         var holdLaunches = false
@@ -20,6 +21,8 @@ public final class FakeLauncher: TaskLauncher {
 
     public var launched: [TaskLaunchRequest] { state.withLock { $0.launched } }
     public var stopped: [String] { state.withLock { $0.stopped } }
+    /// Jobs whose sandboxes the engine asked to discard, in order.
+    public var discarded: [JobID] { state.withLock { $0.discarded } }
 
     /// Makes later launches wait until `releaseLaunches()`.
     public func holdLaunches() { state.withLock { $0.holdLaunches = true } }
@@ -76,6 +79,10 @@ public final class FakeLauncher: TaskLauncher {
 
     public func setAdoption(_ taskID: String, _ outcome: AdoptOutcome) {
         state.withLock { $0.adoptions[taskID] = outcome }
+    }
+
+    public func discardSandboxes(of job: JobID) {
+        state.withLock { $0.discarded.append(job) }
     }
 
     public func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {

@@ -214,8 +214,9 @@ static void handle_launch(struct connection *c, const char **f, int n) {
     char **envp = malloc((envc + 1) * sizeof *envp);
     struct task *t = calloc(1, sizeof *t);
     char *id_copy = strdup(id);
-    if (!argv || !envp || !t || !id_copy) {
-        free(argv), free(envp), free(t), free(id_copy);
+    char *sandbox_copy = strdup(f[1]);
+    if (!argv || !envp || !t || !id_copy || !sandbox_copy) {
+        free(argv), free(envp), free(t), free(id_copy), free(sandbox_copy);
         reply_failed(c, id, "out of memory");
         return;
     }
@@ -234,10 +235,12 @@ static void handle_launch(struct connection *c, const char **f, int n) {
     if (pid < 0) {
         free(t);
         free(id_copy);
+        free(sandbox_copy);
         reply_failed(c, id, error);
         return;
     }
     t->id = id_copy;
+    t->sandbox = sandbox_copy;
     t->pid = pid;
     t->grace = (double)grace_ms / 1000.0;
     tasks_add_running(&tasks, t);
@@ -365,6 +368,8 @@ static void reap(void) {
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         if (!t) continue;  // something a task left behind
+        // The retention sweep reads the task's end from this (no status file, no fsync).
+        utimensat(AT_FDCWD, t->sandbox, NULL, 0);
         tasks_mark_exited(&tasks, t, status);
         broadcast_exit(t);
         while (tasks.done.count > MAX_UNACKNOWLEDGED) tasks_forget(&tasks, tasks.done.first);

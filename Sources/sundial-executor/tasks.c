@@ -133,5 +133,6 @@ void tasks_forget(struct task_table *t, struct task *task) {
     if (*p) *p = task->next_by_id;
     t->count--;
     free(task->id);
+    free(task->sandbox);
     free(task);
 }

@@ -12,6 +12,7 @@ enum task_list { LIST_NONE, LIST_STOPPING, LIST_DONE };
 
 struct task {
     char *id;
+    char *sandbox;             // touched when the task exits: its mtime is the task's end
     uint64_t id_hash;
     pid_t pid;                 // also the id of its process group and session
     enum task_state state;

@@ -10,6 +10,8 @@ final class SundialServerProcess: @unchecked Sendable {
     private(set) var process: Process
     private(set) var port: Int = 0
     let extraArguments: [String]
+    /// A directory this harness made up is removed when it goes away.
+    let ownsDataDirectory: Bool
 
     static var binaryDirectory: URL {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -20,6 +22,7 @@ final class SundialServerProcess: @unchecked Sendable {
 
     init(dataDirectory: URL? = nil, extraArguments: [String] = []) async throws {
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("sundial-test-\(UUID().uuidString)")
+        self.ownsDataDirectory = dataDirectory == nil
         self.extraArguments = extraArguments
         self.process = Process()
         try await start()
@@ -90,28 +93,40 @@ final class SundialServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 
     struct Reply {
         var status: Int
         var body: Data
         var contentType: String?
+        var headers: [String: String] = [:]
         var text: String { String(decoding: body, as: UTF8.self) }
         var json: JSONValue { (try? JSONParser.parse(Array(body))) ?? .null }
     }
 
-    func request(_ method: String, _ path: String, json: String? = nil, contentType: String? = "application/json") async throws -> Reply {
+    func request(
+        _ method: String, _ path: String, json: String? = nil, contentType: String? = "application/json", headers: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = 30
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let json {
             request.httpBody = Data(json.utf8)
             if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
-        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+        var replyHeaders: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { replyHeaders[name.lowercased()] = value }
+        }
+        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"), headers: replyHeaders)
     }
 
     func get(_ path: String) async throws -> Reply { try await request("GET", path) }

@@ -63,8 +63,17 @@ public enum JSONValue: Sendable, Hashable {
 /// A JSON object that remembers the order its keys were written in, so that what Sundial
 /// writes reads in a natural order (id first, then the rest).
 public struct JSONObject: Sendable, Hashable, Sequence {
-    public private(set) var keys: [String] = []
-    private var values: [String: JSONValue] = [:]
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: JSONValue
+    }
+
+    /// Members in insertion order. Objects in job specs have a handful of keys, where a
+    /// linear scan beats hashing every key into a dictionary (decoding 100,000 stored specs
+    /// at start-up is dominated by building these); large objects get an index as well.
+    private var entries: [Entry] = []
+    private var index: [String: Int]?
+    private static let indexThreshold = 16
 
     public init() {}
 
@@ -72,33 +81,65 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         for (key, value) in pairs { self[key] = value }
     }
 
+    public var keys: [String] { entries.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { values[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let at = position(of: key) {
+                    entries[at].value = newValue
+                } else {
+                    entries.append(Entry(key: key, value: newValue))
+                    if index != nil {
+                        index![key] = entries.count - 1
+                    } else if entries.count > Self.indexThreshold {
+                        buildIndex()
+                    }
+                }
+            } else if let at = position(of: key) {
+                entries.remove(at: at)
+                if index != nil { buildIndex() }
             }
         }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
-
-    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        var index = 0
-        let keys = self.keys
-        let values = self.values
-        return AnyIterator {
-            guard index < keys.count else { return nil }
-            defer { index += 1 }
-            return (keys[index], values[keys[index]]!)
-        }
+    private mutating func buildIndex() {
+        var built: [String: Int] = [:]
+        built.reserveCapacity(entries.count)
+        for (at, entry) in entries.enumerated() { built[entry.key] = at }
+        index = built
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.values == rhs.values }
-    public func hash(into hasher: inout Hasher) { hasher.combine(values) }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
+        var iterator = entries.makeIterator()
+        return AnyIterator { iterator.next().map { ($0.key, $0.value) } }
+    }
+
+    /// Equal when both hold the same members, in any order (JSON objects are unordered).
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent, to agree with ==.
+        var combined = 0
+        for entry in entries {
+            var member = Hasher()
+            member.combine(entry)
+            combined ^= member.finalize()
+        }
+        hasher.combine(count)
+        hasher.combine(combined)
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,

@@ -10,7 +10,13 @@ public struct JobSpec: Sendable, Hashable {
     public var schedules: [ScheduleSpec]
     public var run: RunSpec
     /// Present for jobs created or last written through the Chronos API.
-    public var chronos: ChronosFields?
+    public var chronos: ChronosFields? {
+        get { chronosStorage?.value }
+        set { chronosStorage = newValue.map(HeapBox.init) }
+    }
+    /// Boxed: most jobs have no Chronos fields, and a server keeps up to 100,000 specs in
+    /// memory; inline they would cost ~150 bytes each, boxed one pointer.
+    private var chronosStorage: HeapBox<ChronosFields>?
     /// When `dependencies` last changed (set by the engine): parents' successes before it
     /// do not trigger the job.
     public var dependenciesChangedAt: Instant?
@@ -19,7 +25,7 @@ public struct JobSpec: Sendable, Hashable {
         id: JobID, description: String? = nil, labels: [String: String] = [:], dependencies: [JobID] = [],
         schedules: [ScheduleSpec] = [], run: RunSpec, chronos: ChronosFields? = nil
     ) {
-        self.chronos = chronos
+        self.chronosStorage = chronos.map(HeapBox.init)
         self.id = id
         self.description = description
         self.labels = labels
@@ -72,4 +78,12 @@ public struct JobID: Sendable, Hashable, Comparable, CustomStringConvertible {
                 || b == UInt8(ascii: "-")
         }
     }
+}
+
+/// An immutable value on the heap, compared and hashed by value.
+final class HeapBox<Value: Sendable & Hashable>: Sendable, Hashable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    static func == (lhs: HeapBox, rhs: HeapBox) -> Bool { lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -11,11 +11,17 @@ public protocol TaskLauncher: Sendable {
     /// The task's end is durably recorded: what the launcher kept so that a crash could not
     /// lose it (the local executor keeps exit statuses until then) may go.
     func release(taskID: String)
+    /// Removes what the job's tasks left behind (sandboxes with their logs); called once
+    /// the job is deleted and none of its tasks runs any more. Synchronous, so that no run
+    /// of a job created again under the same id can slip in between.
+    func discardSandboxes(of job: JobID)
 }
 
 extension TaskLauncher {
     /// Launchers that keep nothing per finished task have nothing to release.
     public func release(taskID: String) {}
+    /// Launchers that keep nothing per task have nothing to discard.
+    public func discardSandboxes(of job: JobID) {}
 }
 
 public struct TaskLaunchRequest: Sendable {

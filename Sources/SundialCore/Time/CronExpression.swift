@@ -136,19 +136,6 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
-    @inline(__always)
-    private static func offset(_ zone: TimeZone, _ second: Int) -> Int {
-        zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(second)))
-    }
-
-    @inline(__always)
-    private static func transition(_ zone: TimeZone, after second: Int) -> Int? {
-        guard let d = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(second))) else {
-            return nil
-        }
-        return Int(d.timeIntervalSince1970.rounded(.up))
-    }
-
     /// Walks the zone's constant-offset segments from `t0`, searching civil (wall-clock) time
     /// in each. Civil seconds `c` map to the instant `c - offset` inside a segment.
     ///
@@ -156,7 +143,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// wall clock has reached it: matches in a gap fire at the transition, and civil times at or
     /// below the highest wall-clock reading seen so far (the repeated copy after a fall-back)
     /// are skipped. Every-hour expressions fire at each instant whose wall clock matches.
-    static func nextFire(_ set: CronFieldSet, after t0: Int, in zone: TimeZone) -> Int? {
+    static func nextFire(_ set: CronFieldSet, after t0: Int, in timeZone: TimeZone) -> Int? {
+        let zone = ZoneTransitions.of(timeZone)
+        func offset(_ zone: ZoneTransitions, _ second: Int) -> Int { zone.offset(at: second) }
+        func transition(_ zone: ZoneTransitions, after second: Int) -> Int? { zone.transition(after: second) }
         let fixedHour = !set.matchesEveryHour
         var o = offset(zone, t0)
         // Lowest civil time that may still fire.

@@ -137,7 +137,7 @@ enum CronParser {
             return String(decoding: u[u.index(u.startIndex, offsetBy: a)..<u.index(u.startIndex, offsetBy: b)], as: UTF8.self)
         }
         let o = original
-        let looksSpecial = e.contains("#") || e == "L" || e == "LW" || e.hasPrefix("L-")
+        let looksSpecial = e.utf8.contains(UInt8(ascii: "#")) || e == "L" || e == "LW" || e.hasPrefix("L-")
             || (e.count > 1 && (e.hasSuffix("W") || e.hasSuffix("L"))
                 && (isDigits(e.dropLast()) || spec.names[String(e.dropLast())] != nil))
 
@@ -167,7 +167,7 @@ enum CronParser {
                 set.nearestWeekday |= UInt32(1) << UInt32(n)
                 return "\(n)W"
             }
-            if e.contains("#") || (e.count > 1 && e.hasSuffix("L")) {
+            if e.utf8.contains(UInt8(ascii: "#")) || (e.count > 1 && e.hasSuffix("L")) {
                 throw fieldError(spec, fieldText, "'\(o)' is day-of-week syntax ('#' and 'nL' are only allowed in day-of-week)")
             }
         case .dayOfWeek:

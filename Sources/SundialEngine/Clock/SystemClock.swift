@@ -1,4 +1,4 @@
-import CSundialClock
+import CSundialLinux
 import Foundation
 import Synchronization
 import SundialCore

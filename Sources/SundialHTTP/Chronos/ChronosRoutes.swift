@@ -98,9 +98,7 @@ struct ChronosRoutes: Sendable {
         var spec = spec
         let name = spec.chronosName
         for _ in 0..<5 {
-            var taken: Set<JobID> = []
-            for job in await engine.allJobs() { taken.insert(job.id) }
-            spec.id = ChronosNames.metronomeID(for: name, isTaken: { taken.contains($0) })
+            spec.id = await engine.availableID(forChronosName: name)
             do {
                 _ = try await engine.createJob(spec)
                 return

@@ -7,6 +7,8 @@ import SundialEngine
 struct MetronomeRoutes: Sendable {
     let engine: Engine
     let server: ServerInfo
+    /// Sundial's addition under a run: `…/runs/{run}/logs/{stdout|stderr}`.
+    let logs: LogEndpoint
 
     /// Answers a request whose path (prefix already removed) belongs to Metronome, or nil
     /// when no Metronome route has that path and method.
@@ -21,6 +23,7 @@ struct MetronomeRoutes: Sendable {
         case (.get, 2) where s[0] == "v1" && s[1] == "queue": return await queue()
         default: break
         }
+        if let file = PublicFilesRoute.handle(request) { return file }
         if s.count >= 2, s[0] == "v1", s[1] == "jobs" {
             return await jobsRoute(request, rest: Array(s.dropFirst(2)))
         }
@@ -60,6 +63,9 @@ struct MetronomeRoutes: Sendable {
             case (.get, 3): return await withJobID(rawID, request) { await getRun(id: $0, runID: String(rest[2])) }
             case (.post, 5) where rest[3] == "actions" && rest[4] == "stop":
                 return await withJobID(rawID, request) { await stopRun(id: $0, runID: String(rest[2])) }
+            case (.get, 5) where rest[3] == "logs":
+                guard let stream = LogStream(rawValue: String(rest[4])) else { return nil }
+                return await withJobID(rawID, request) { await logs.respond(request, job: $0, runID: String(rest[2]), stream: stream) }
             default: return nil
             }
         case "schedules":

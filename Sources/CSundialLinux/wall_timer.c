@@ -1,4 +1,4 @@
-#include "CSundialClock.h"
+#include "CSundialLinux.h"
 
 #include <errno.h>
 #include <stdint.h>

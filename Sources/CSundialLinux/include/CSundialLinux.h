@@ -1,7 +1,9 @@
-// A wall-clock timer for the scheduler: Linux timerfd on CLOCK_REALTIME, absolute, cancelled
-// when the clock is set. Swift's Glibc module does not import <sys/timerfd.h>.
-#ifndef CSUNDIALCLOCK_H
-#define CSUNDIALCLOCK_H
+// Linux calls Swift's Glibc module does not import.
+//
+// A wall-clock timer for the scheduler: timerfd on CLOCK_REALTIME, absolute, cancelled
+// when the clock is set (<sys/timerfd.h>); and malloc_trim (<malloc.h>).
+#ifndef CSUNDIALLINUX_H
+#define CSUNDIALLINUX_H
 
 #include <stdint.h>
 
@@ -15,5 +17,8 @@ int sundial_wall_timer_arm(int fd, int64_t epoch_ms);
 int sundial_wall_timer_wait(int fd);
 /// Lowers this thread's timer slack to 1 ns so wake-ups are not coalesced by up to 50 µs.
 void sundial_set_precise_timer_slack(void);
+
+/// malloc_trim(0): hands memory freed into glibc's arenas back to the system.
+void sundial_release_free_memory(void);
 
 #endif
