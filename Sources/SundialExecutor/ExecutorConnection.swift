@@ -192,6 +192,8 @@ final class ExecutorConnection: Sendable {
         var pendingOutput: [UInt8] = []
         var input: [UInt8] = []
         var readBuffer = [UInt8](repeating: 0, count: 256 * 1024)
+        // After the first connection, every new one follows a broken one.
+        var reconnecting = false
         while true {
             if state.withLock({ $0.stopped }) {
                 if fd >= 0 { Glibc.close(fd) }
@@ -214,7 +216,8 @@ final class ExecutorConnection: Sendable {
                     failEverything(ExecutorError(.spawnFailed, "cannot reach or start \(executablePath) in \(directory): \(errnoString())"))
                     continue
                 }
-                askAboutEverythingInFlight()
+                if reconnecting { askAboutEverythingInFlight() }
+                reconnecting = true
             }
             state.withLock { s in
                 pendingOutput.append(contentsOf: s.output)

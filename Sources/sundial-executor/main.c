@@ -16,6 +16,7 @@
 //   deleted) and no task runs.
 #define _GNU_SOURCE
 #include "connections.h"
+#include "prepare.h"
 #include "protocol.h"
 #include "spawn.h"
 #include "tasks.h"
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -46,10 +48,14 @@
 #define MAX_UNACKNOWLEDGED 262144
 #define TOKEN_LISTEN ((uint64_t)-1)
 #define TOKEN_SIGNAL ((uint64_t)-2)
+#define TOKEN_READY ((uint64_t)-3)
 
 static struct task_table tasks;
 static struct connection connections[MAX_CONNECTIONS];
-static int epfd = -1, listen_fd = -1, signal_fd = -1;
+static int epfd = -1, listen_fd = -1, signal_fd = -1, ready_fd = -1;
+// Bumped when a connection slot is closed, so a reply for a launch prepared meanwhile does not
+// go to a newer connection in the same slot.
+static unsigned generations[MAX_CONNECTIONS];
 static ino_t socket_inode;
 // The nice value the server started us with: every task gets it. The executor itself runs 10
 // steps higher when it may (root): it is the one serial stage every launch passes through,
@@ -100,8 +106,15 @@ static void reply_failed(struct connection *c, const char *id, const char *messa
     frame_end(&w);
 }
 
-static void reply_state(struct connection *c, const char *id) {
+static void reply_state(int index, const char *id) {
+    struct connection *c = &connections[index];
     struct task *t = tasks_find(&tasks, id);
+    if (t && t->state == TASK_PENDING) {
+        // Answered with its pid once it has one (start_launch).
+        t->asked_by = index;
+        t->asked_generation = generations[index];
+        return;
+    }
     struct frame_writer w;
     frame_begin(&w, &c->out, 'q');
     frame_field(&w, id);
@@ -133,6 +146,7 @@ static void close_connection(int index) {
     if (c->fd < 0) return;
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
     connection_close(c);
+    generations[index]++;
 }
 
 // Writes what each connection has pending; polls for writability where the socket is full.
@@ -179,7 +193,10 @@ static int parse_groups(const char *s, gid_t *out, int max) {
     return n;
 }
 
-static void handle_launch(struct connection *c, const char **f, int n) {
+// Checks a launch request, records the task as pending and hands it to the preparer; the
+// reply comes when it has started (start_launch).
+static void handle_launch(int index, const uint8_t *frame, size_t length, const char **f, int n) {
+    struct connection *c = &connections[index];
     // id sandbox grace_ms uid gid groups mode argc argv... envc env...
     if (n < 9) {
         reply_failed(c, n > 0 ? f[0] : "", "malformed launch request");
@@ -194,63 +211,46 @@ static void handle_launch(struct connection *c, const char **f, int n) {
         reply_failed(c, id, "malformed launch request");
         return;
     }
-    int shell = strcmp(f[6], "sh") == 0;
-    if (!shell && strcmp(f[6], "exec") != 0) {
+    if (strcmp(f[6], "sh") != 0 && strcmp(f[6], "exec") != 0) {
         reply_failed(c, id, "unknown launch mode");
         return;
     }
-    struct task *existing = tasks_find(&tasks, id);
-    if (existing) {
-        reply_failed(c, id, "a task with this id was already launched");
-        return;
-    }
     gid_t groups[256];
-    int ngroups = have_user ? parse_groups(f[5], groups, 256) : 0;
-    if (ngroups < 0) {
+    if (have_user && parse_groups(f[5], groups, 256) < 0) {
         reply_failed(c, id, "malformed supplementary groups");
         return;
     }
-    char **argv = malloc((argc + 1) * sizeof *argv);
-    char **envp = malloc((envc + 1) * sizeof *envp);
+    if (tasks_find(&tasks, id)) {
+        reply_failed(c, id, "a task with this id was already launched");
+        return;
+    }
     struct task *t = calloc(1, sizeof *t);
-    char *id_copy = strdup(id);
-    char *sandbox_copy = strdup(f[1]);
-    if (!argv || !envp || !t || !id_copy || !sandbox_copy) {
-        free(argv), free(envp), free(t), free(id_copy), free(sandbox_copy);
+    struct launch *l = calloc(1, sizeof *l);
+    char *blob = malloc(length);
+    const char **fields = malloc((size_t)n * sizeof *fields);
+    if (t) {
+        t->id = strdup(id);
+        t->sandbox = strdup(f[1]);
+    }
+    if (!t || !t->id || !t->sandbox || !l || !blob || !fields) {
+        if (t) free(t->id), free(t->sandbox);
+        free(t), free(l), free(blob), free(fields);
         reply_failed(c, id, "out of memory");
         return;
     }
-    for (unsigned long i = 0; i < argc; i++) argv[i] = (char *)f[8 + i];
-    argv[argc] = NULL;
-    for (unsigned long i = 0; i < envc; i++) envp[i] = (char *)f[9 + argc + i];
-    envp[envc] = NULL;
-    struct spawn_request request = {
-        .sandbox = f[1], .have_user = have_user, .uid = (uid_t)uid, .gid = (gid_t)gid, .groups = groups,
-        .ngroups = ngroups, .shell = shell, .argv = argv, .argc = (int)argc, .envp = envp, .nice = task_nice,
-    };
-    char error[1024];
-    pid_t pid = spawn_task(&request, error, sizeof error);
-    free(argv);
-    free(envp);
-    if (pid < 0) {
-        free(t);
-        free(id_copy);
-        free(sandbox_copy);
-        reply_failed(c, id, error);
-        return;
-    }
-    t->id = id_copy;
-    t->sandbox = sandbox_copy;
-    t->pid = pid;
     t->grace = (double)grace_ms / 1000.0;
-    tasks_add_running(&tasks, t);
-    reply_launched(c, id, pid);
+    t->asked_by = -1;
+    tasks_add_pending(&tasks, t);
+    memcpy(blob, frame, length);
+    frame_fields((const uint8_t *)blob, length, fields, n);
+    *l = (struct launch){
+        .task = t, .connection = index, .generation = generations[index], .blob = blob, .fields = fields, .nfields = n,
+        .sandbox = t->sandbox, .have_user = have_user, .uid = (uid_t)uid, .gid = (gid_t)gid,
+    };
+    preparer_submit(l);
 }
 
-static void handle_stop(const char *id) {
-    struct task *t = tasks_find(&tasks, id);
-    if (!t || t->state != TASK_RUNNING || t->stop_requested) return;
-    t->stop_requested = 1;
+static void begin_stop(struct task *t) {
     kill(-t->pid, SIGTERM);
     kill(t->pid, SIGTERM);  // also when the task moved itself to another group
     if (t->grace <= 0) {
@@ -263,6 +263,73 @@ static void handle_stop(const char *id) {
     tasks_mark_stopping(&tasks, t);
 }
 
+// Starts a launch whose sandbox is ready (or reports why it is not).
+static void start_launch(struct launch *l) {
+    struct task *t = l->task;
+    struct connection *c = connections[l->connection].fd >= 0 && generations[l->connection] == l->generation
+        ? &connections[l->connection] : NULL;
+    const char **f = l->fields;
+    unsigned long argc = strtoul(f[7], NULL, 10), envc = strtoul(f[8 + argc], NULL, 10);
+    gid_t groups[256];
+    int ngroups = l->have_user ? parse_groups(f[5], groups, 256) : 0;
+    char **argv = malloc((argc + 1) * sizeof *argv);
+    char **envp = malloc((envc + 1) * sizeof *envp);
+    char error[1024];
+    pid_t pid = -1;
+    if (l->failed) {
+        snprintf(error, sizeof error, "%s", l->message);
+    } else if (!argv || !envp) {
+        snprintf(error, sizeof error, "out of memory");
+    } else {
+        for (unsigned long i = 0; i < argc; i++) argv[i] = (char *)f[8 + i];
+        argv[argc] = NULL;
+        for (unsigned long i = 0; i < envc; i++) envp[i] = (char *)f[9 + argc + i];
+        envp[envc] = NULL;
+        struct spawn_request request = {
+            .sandbox = t->sandbox, .have_user = l->have_user, .uid = l->uid, .gid = l->gid, .groups = groups,
+            .ngroups = ngroups, .shell = strcmp(f[6], "sh") == 0, .argv = argv, .argc = (int)argc, .envp = envp,
+            .nice = task_nice,
+        };
+        pid = spawn_task(&request, error, sizeof error);
+    }
+    free(argv);
+    free(envp);
+    int asked = t->asked_by >= 0 && connections[t->asked_by].fd >= 0 && generations[t->asked_by] == t->asked_generation
+        ? t->asked_by : -1;
+    if (pid < 0) {
+        if (c) reply_failed(c, t->id, error);
+        char *id = strdup(t->id);
+        tasks_drop_pending(&tasks, t);
+        if (asked >= 0 && id) reply_state(asked, id);  // now unknown
+        free(id);
+    } else {
+        tasks_mark_running(&tasks, t, pid);
+        if (c) reply_launched(c, t->id, pid);
+        if (asked >= 0) reply_state(asked, t->id);
+        if (t->stop_requested) begin_stop(t);  // asked while its sandbox was being made
+    }
+    free(l->blob);
+    free(l->fields);
+    free(l);
+}
+
+static void start_ready_launches(void) {
+    uint64_t count;
+    ssize_t ignored = read(ready_fd, &count, sizeof count);
+    (void)ignored;
+    for (struct launch *l = preparer_take_ready(), *next; l; l = next) {
+        next = l->next;
+        start_launch(l);
+    }
+}
+
+static void handle_stop(const char *id) {
+    struct task *t = tasks_find(&tasks, id);
+    if (!t || t->state == TASK_EXITED || t->stop_requested) return;
+    t->stop_requested = 1;
+    if (t->state == TASK_RUNNING) begin_stop(t);  // a pending one stops as soon as it starts
+}
+
 static void handle_ack(const char *id) {
     struct task *t = tasks_find(&tasks, id);
     if (t && t->state == TASK_EXITED) tasks_forget(&tasks, t);
@@ -271,7 +338,7 @@ static void handle_ack(const char *id) {
 static void handle_exit_request(struct connection *c) {
     int others = 0;
     for (int i = 0; i < MAX_CONNECTIONS; i++) others += connections[i].fd >= 0 && &connections[i] != c;
-    int leaving = tasks.running == 0 && tasks.done.count == 0 && others == 0;
+    int leaving = tasks.running == 0 && tasks.pending == 0 && tasks.done.count == 0 && others == 0;
     struct frame_writer w;
     frame_begin(&w, &c->out, 'x');
     frame_field(&w, leaving ? "bye" : "busy");
@@ -293,9 +360,9 @@ static int handle_frames(int index) {
         if (!f) return -1;
         frame_fields(frame, length, f, n);
         switch (frame[0]) {
-        case 'L': handle_launch(c, f, n); break;
+        case 'L': handle_launch(index, frame, length, f, n); break;
         case 'S': if (n >= 1) handle_stop(f[0]); break;
-        case 'Q': if (n >= 1) reply_state(c, f[0]); break;
+        case 'Q': if (n >= 1) reply_state(index, f[0]); break;
         case 'A': if (n >= 1) handle_ack(f[0]); break;
         case 'X': handle_exit_request(c); break;
         default: break;  // unknown requests are ignored, for newer servers
@@ -430,7 +497,7 @@ static void exit_if_unneeded(void) {
     static double idle_since = 0;
     int connected = 0;
     for (int i = 0; i < MAX_CONNECTIONS; i++) connected |= connections[i].fd >= 0;
-    if (connected || tasks.running > 0) {
+    if (connected || tasks.running > 0 || tasks.pending > 0) {
         idle_since = 0;
         return;
     }
@@ -512,7 +579,10 @@ int main(int argc, char **argv) {
 
     for (int i = 0; i < MAX_CONNECTIONS; i++) connections[i].fd = -1;
     epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (signal_fd < 0 || epfd < 0 || tasks_init(&tasks) != 0 || listen_on_socket() != 0) {
+    ready_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    // The preparer thread starts with SIGCHLD blocked, like us (signals go to the signalfd).
+    if (signal_fd < 0 || epfd < 0 || ready_fd < 0 || tasks_init(&tasks) != 0 || preparer_start(ready_fd) != 0 ||
+        listen_on_socket() != 0) {
         perror("sundial-executor: start");
         return 1;
     }
@@ -520,6 +590,8 @@ int main(int argc, char **argv) {
     epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev);
     ev.data.u64 = TOKEN_SIGNAL;
     epoll_ctl(epfd, EPOLL_CTL_ADD, signal_fd, &ev);
+    ev.data.u64 = TOKEN_READY;
+    epoll_ctl(epfd, EPOLL_CTL_ADD, ready_fd, &ev);
 
     struct epoll_event events[64];
     for (;;) {
@@ -534,6 +606,8 @@ int main(int argc, char **argv) {
             uint64_t token = events[i].data.u64;
             if (token == TOKEN_LISTEN) {
                 accept_connections();
+            } else if (token == TOKEN_READY) {
+                start_ready_launches();
             } else if (token == TOKEN_SIGNAL) {
                 drain_signals();
                 reap();

@@ -20,24 +20,6 @@
 static volatile int setup_errno;
 static const char *volatile setup_stage;
 
-// Creates `path` and its missing parents (mode 0755).
-static int make_directories(const char *path) {
-    if (mkdir(path, 0755) == 0 || errno == EEXIST) return 0;
-    if (errno != ENOENT) return -1;
-    char parent[PATH_MAX];
-    size_t n = strlen(path);
-    if (n >= sizeof parent) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(parent, path, n + 1);
-    char *slash = strrchr(parent, '/');
-    if (!slash || slash == parent) return -1;
-    *slash = 0;
-    if (make_directories(parent) != 0) return -1;
-    return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
-}
-
 // Below: code that runs in the vfork child. Only system calls and stack buffers: no malloc,
 // no stdio, and it never returns.
 
@@ -168,13 +150,6 @@ static _Noreturn void child(const struct spawn_request *r, pid_t parent) {
 }
 
 pid_t spawn_task(const struct spawn_request *r, char *error, size_t error_size) {
-    if (make_directories(r->sandbox) != 0) {
-        snprintf(error, error_size, "cannot create sandbox %s: %s", r->sandbox, strerror(errno));
-        return -1;
-    }
-    if (r->have_user && chown(r->sandbox, r->uid, r->gid) != 0) {
-        // The task may still run; it just cannot write to its working directory.
-    }
     setup_errno = 0;
     setup_stage = NULL;
     pid_t parent = getpid();

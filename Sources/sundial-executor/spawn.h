@@ -1,5 +1,5 @@
-// Starting one task: its sandbox directory, then vfork + exec of the task itself, with no
-// intermediate process.
+// Starting one task: vfork + exec of the task itself, with no intermediate process, in a
+// sandbox that prepare.c has made.
 #ifndef SUNDIAL_EXECUTOR_SPAWN_H
 #define SUNDIAL_EXECUTOR_SPAWN_H
 
@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 struct spawn_request {
-    const char *sandbox;       // absolute; created (with its parents) when missing
+    const char *sandbox;       // absolute, existing
     int have_user;             // switch to uid/gid/groups before exec
     uid_t uid;
     gid_t gid;

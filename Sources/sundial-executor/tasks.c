@@ -69,20 +69,42 @@ struct task *tasks_find_pid(struct task_table *t, pid_t pid) {
     return NULL;
 }
 
-int tasks_add_running(struct task_table *t, struct task *task) {
+void tasks_add_pending(struct task_table *t, struct task *task) {
     if (t->count >= t->buckets) grow(t);
     task->id_hash = hash_string(task->id);
-    task->state = TASK_RUNNING;
+    task->state = TASK_PENDING;
     task->list = LIST_NONE;
     size_t slot = task->id_hash & (t->buckets - 1);
     task->next_by_id = t->by_id[slot];
     t->by_id[slot] = task;
-    slot = pid_slot(t, task->pid);
+    t->count++;
+    t->pending++;
+}
+
+void tasks_mark_running(struct task_table *t, struct task *task, pid_t pid) {
+    task->pid = pid;
+    task->state = TASK_RUNNING;
+    size_t slot = pid_slot(t, pid);
     task->next_by_pid = t->by_pid[slot];
     t->by_pid[slot] = task;
-    t->count++;
+    t->pending--;
     t->running++;
-    return 0;
+}
+
+static void remove_by_id(struct task_table *t, struct task *task) {
+    struct task **p = &t->by_id[task->id_hash & (t->buckets - 1)];
+    while (*p && *p != task) p = &(*p)->next_by_id;
+    if (*p) *p = task->next_by_id;
+    t->count--;
+    free(task->id);
+    free(task->sandbox);
+    free(task);
+}
+
+void tasks_drop_pending(struct task_table *t, struct task *task) {
+    if (task->state != TASK_PENDING) return;
+    t->pending--;
+    remove_by_id(t, task);
 }
 
 static void list_append(struct task_list_head *l, struct task *task) {
@@ -128,11 +150,5 @@ void tasks_mark_exited(struct task_table *t, struct task *task, int wait_status)
 void tasks_forget(struct task_table *t, struct task *task) {
     if (task->state != TASK_EXITED) return;
     if (task->list == LIST_DONE) list_remove(&t->done, task);
-    struct task **p = &t->by_id[task->id_hash & (t->buckets - 1)];
-    while (*p && *p != task) p = &(*p)->next_by_id;
-    if (*p) *p = task->next_by_id;
-    t->count--;
-    free(task->id);
-    free(task->sandbox);
-    free(task);
+    remove_by_id(t, task);
 }
