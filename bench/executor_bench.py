@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """sundial-executor alone (no HTTP, no store): N tasks running `true`, all launch requests
-sent at once over its socket; reports launches/s, launches+exits/s and the executor's own CPU.
+sent at once over its socket; reports launches/s, launches+exits/s and the executor's own CPU
+per thread.
+
+On this machine's disk (ext4 without a journal) creating inodes gets slow for a minute or more
+after many deletions, including this script's own clean-up of its previous run: wait between
+runs, or compare with a tmpfs SANDBOX_ROOT.
 
 Usage: bench/executor_bench.py BINARY [N] [SANDBOX_ROOT]
   BINARY        a built sundial-executor (.build/release/sundial-executor)
@@ -76,10 +81,13 @@ def main():
                 sys.exit(f"launch failed: {fields}")
         ended = time.monotonic()
         cpu = cpu_seconds(executor.pid)
+        threads = {t: cpu_seconds(f"{executor.pid}/task/{t}") for t in os.listdir(f"/proc/{executor.pid}/task")}
         print(f"{count} tasks of `true`: all started after {all_launched - began:.2f} s "
               f"({count / (all_launched - began):.0f}/s), all exited after {ended - began:.2f} s "
               f"({count / (ended - began):.0f}/s); executor CPU {cpu:.2f} s "
-              f"({cpu / count * 1e6:.0f} µs per task); load average {os.getloadavg()[0]:.2f}")
+              f"({cpu / count * 1e6:.0f} µs per task: "
+              + ", ".join(f"{'main thread' if int(t) == executor.pid else 'sandbox preparer'} {c:.2f} s" for t, c in threads.items())
+              + f"); load average {os.getloadavg()[0]:.2f}")
         sock.sendall(b"".join(frame("A", f"t{i}") for i in range(count)) + frame("X"))
         executor.wait(timeout=10)
     finally:

@@ -190,6 +190,7 @@ final class ExecutorConnection: Sendable {
     private func run() {
         var fd: Int32 = -1
         var pendingOutput: [UInt8] = []
+        var sent = 0  // bytes of pendingOutput already written
         var input: [UInt8] = []
         var readBuffer = [UInt8](repeating: 0, count: 256 * 1024)
         // After the first connection, every new one follows a broken one.
@@ -223,11 +224,11 @@ final class ExecutorConnection: Sendable {
                 pendingOutput.append(contentsOf: s.output)
                 s.output.removeAll(keepingCapacity: true)
             }
-            var broken = !pendingOutput.isEmpty && !flush(fd, &pendingOutput)
+            var broken = sent < pendingOutput.count && !flush(fd, &pendingOutput, &sent)
             if !broken {
-                let ready = sundial_poll_socket(fd, pendingOutput.isEmpty ? 0 : 1, wakefd, -1)
+                let ready = sundial_poll_socket(fd, sent < pendingOutput.count ? 1 : 0, wakefd, -1)
                 if ready & 4 != 0 { drainWake() }
-                if ready & 2 != 0 { broken = !flush(fd, &pendingOutput) }
+                if ready & 2 != 0 { broken = !flush(fd, &pendingOutput, &sent) }
                 if ready & 1 != 0 && !broken { broken = !receive(fd, &input, &readBuffer) }
             }
             if broken {
@@ -236,6 +237,7 @@ final class ExecutorConnection: Sendable {
                 Glibc.close(fd)
                 fd = -1
                 pendingOutput.removeAll()
+                sent = 0
                 input.removeAll()
             }
         }
@@ -270,14 +272,23 @@ final class ExecutorConnection: Sendable {
         state.withLock { $0.wakePending = false }
     }
 
-    /// Writes what the socket takes now. Returns false when the connection is broken.
-    private func flush(_ fd: Int32, _ output: inout [UInt8]) -> Bool {
-        var written = 0
-        defer { output.removeFirst(written) }
-        while written < output.count {
-            let n = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + written, $0.count - written, Int32(MSG_NOSIGNAL)) }
+    /// Writes what the socket takes now, from `sent` on. Returns false when the connection is
+    /// broken. The buffer is compacted only now and then: under a backlog of launches it holds
+    /// megabytes, and moving them after every partial write would cost more than the writes.
+    private func flush(_ fd: Int32, _ output: inout [UInt8], _ sent: inout Int) -> Bool {
+        defer {
+            if sent == output.count {
+                output.removeAll(keepingCapacity: true)
+                sent = 0
+            } else if sent > 1 << 20 && sent > output.count / 2 {
+                output.removeFirst(sent)
+                sent = 0
+            }
+        }
+        while sent < output.count {
+            let n = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
             if n > 0 {
-                written += n
+                sent += n
                 continue
             }
             if n < 0 && errno == EINTR { continue }
