@@ -110,4 +110,39 @@ import SundialCore
         #expect(retried["tasks"]?.arrayValue?.first?["status"] == "TASK_FAILED")
         #expect(try await server.delete("/v1/jobs/retry?stopCurrentJobRuns=true").status == 200)
     }
+
+    /// Whatever tasks leave behind is reaped by the executor, also while no server runs:
+    /// no zombies, and no process outlives its task's group.
+    @Test func leftoversOfTasksAreReapedEvenAcrossAServerCrash() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let release = server.dataDirectory.appendingPathComponent("release-orphans").path
+        // An orphan outside the task's group that ends once released, and one in the group.
+        // The task ends once the escapee is in its own session (field 6 of its stat).
+        let cmd = "setsid sh -c 'while [ ! -e \(release) ]; do sleep 0.05; done' & e=$!; "
+            + "while [ $(cut -d' ' -f6 /proc/$e/stat) = $$ ]; do sleep 0.01; done; sleep 30 & exit 0"
+        _ = try await server.post("/v1/jobs", minimalJob("orphans", cmd: cmd))
+        _ = try #require(try await server.post("/v1/jobs/orphans/runs").json["id"]?.stringValue)
+        #expect(try await server.eventually {
+            try await server.get("/v1/jobs/orphans?embed=history").json["history"]?["successCount"] == 1
+        })
+        let lock = try String(contentsOf: server.dataDirectory.appendingPathComponent("executor.lock"), encoding: .utf8)
+        let executor = try #require(Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)))
+        func children() -> [(pid: String, state: String)] {
+            let list = (try? String(contentsOfFile: "/proc/\(executor)/task/\(executor)/children", encoding: .utf8)) ?? ""
+            return list.split(separator: " ").map { pid in
+                let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+                let state = stat.range(of: ") ").map { String(stat[$0.upperBound...].prefix(1)) } ?? "?"
+                return (String(pid), state)
+            }
+        }
+        // The in-group sleep died with its task; the escaped loop is now the executor's child.
+        #expect(try await server.eventually { children().count == 1 })
+        server.kill9()
+        #expect(FileManager.default.createFile(atPath: release, contents: Data()))
+        // It ends while no server runs, and the executor reaps it: no zombie is left.
+        #expect(try await server.eventually { children().isEmpty }, "left: \(children())")
+        try await server.start()
+        #expect(try await server.get("/v1/jobs/orphans?embed=history").json["history"]?["successCount"] == 1)
+    }
 }
