@@ -24,7 +24,8 @@ extension Engine {
             var run = state.run
             guard apply(&run) else { return false }
             runs[id]?[runID]?.run = run
-            persistInBackground([.updateRun(run)])
+            // Durable before the 204, like every other acknowledged change.
+            do { try await persist([.updateRun(run)]) } catch { return false }
             return true
         }
         let history = histories[id] ?? JobHistory()
