@@ -15,14 +15,17 @@ extension Engine {
     public func addProgress(_ id: JobID, runCreatedAt: Instant, attempt: Int, elements: Int64) async -> Bool {
         func apply(_ run: inout JobRun) -> Bool {
             guard run.tasks.indices.contains(attempt) else { return false }
-            run.tasks[attempt].elementsProcessed = (run.tasks[attempt].elementsProcessed ?? 0) + elements
+            // Saturating: a client adding huge counts must not trap the server.
+            let (sum, overflow) = (run.tasks[attempt].elementsProcessed ?? 0).addingReportingOverflow(elements)
+            run.tasks[attempt].elementsProcessed = overflow ? Int64.max : sum
             return true
         }
         if let (runID, state) = runs[id]?.first(where: { $0.value.run.createdAt == runCreatedAt }) {
             var run = state.run
             guard apply(&run) else { return false }
             runs[id]?[runID]?.run = run
-            persistInBackground([.updateRun(run)])
+            // Durable before the 204, like every other acknowledged change.
+            do { try await persist([.updateRun(run)]) } catch { return false }
             return true
         }
         let history = histories[id] ?? JobHistory()

@@ -80,7 +80,9 @@ extension Engine {
     /// Chronos' task environment (reference/chronos.md §3.7); the job's own variables
     /// cannot override these, as in Chronos.
     static func addChronosEnvironment(_ spec: inout RunSpec, chronos: ChronosFields, createdAt: Instant) {
-        func double(_ value: Double) -> String { value == value.rounded() ? "\(Int(value)).0" : "\(value)" }
+        // Chronos writes Scala doubles: `1.0`, `0.5`. `Int(exactly:)` keeps a huge value
+        // (a Metronome PUT may set any number) from trapping.
+        func double(_ value: Double) -> String { Int(exactly: value).map { "\($0).0" } ?? "\(value)" }
         spec.env["CHRONOS_JOB_NAME"] = .value(chronos.name)
         spec.env["CHRONOS_JOB_OWNER"] = .value(chronos.owner)
         spec.env["CHRONOS_RESOURCE_CPU"] = .value(double(spec.cpus))
@@ -266,7 +268,9 @@ extension Engine {
     /// pending trigger. A disabled child, or one that is running, is not started.
     func triggerDependents(of parent: JobID) {
         for childID in (children[parent] ?? []).sorted() {
-            guard let child = jobs[childID], runs[childID]?.isEmpty ?? true, child.chronos?.disabled != true else { continue }
+            guard let child = jobs[childID], runs[childID]?.isEmpty ?? true, !pendingDependencyRuns.contains(childID),
+                child.chronos?.disabled != true
+            else { continue }
             let childHistory = histories[childID]
             // The child last ran when its newest run started, or when it was marked successful;
             // a change of its parents counts as a fresh start.
@@ -280,7 +284,13 @@ extension Engine {
                 return childLastRun.map { done > $0 } ?? true
             }
             guard ready else { continue }
-            Task { _ = try? await self.createRun(child, trigger: .dependency, startingDeadline: nil, extraChanges: []) }
+            // The run is recorded after an await; until then a second trigger (another parent
+            // finishing, the start-up pass over every parent) must not start another.
+            pendingDependencyRuns.insert(childID)
+            Task {
+                _ = try? await self.createRun(child, trigger: .dependency, startingDeadline: nil, extraChanges: [])
+                self.pendingDependencyRuns.remove(childID)
+            }
         }
     }
 
@@ -288,11 +298,23 @@ extension Engine {
     /// for its children) without running it.
     public func markSuccess(_ id: JobID) async throws(EngineError) {
         guard jobs[id] != nil else { throw .jobNotFound(id) }
-        var history = histories[id] ?? JobHistory()
+        // Applied to memory before the await, so a run finishing meanwhile builds on it
+        // (and is not overwritten by a copy read before it); rolled back if the write fails.
+        let before = histories[id]
+        var history = before ?? JobHistory()
         history.successCount += 1
         history.lastSuccessAt = max(clock.now(), (history.lastSuccessAt ?? clock.now()).adding(milliseconds: 1))
-        try await persist([.putHistory(id, history.counters)])
         histories[id] = history
+        do {
+            try await persist([.putHistory(id, history.counters)])
+        } catch {
+            if var current = histories[id] {
+                current.successCount -= 1
+                current.lastSuccessAt = before?.lastSuccessAt
+                histories[id] = current
+            }
+            throw error
+        }
         metrics.runsSucceeded += 1
         triggerDependents(of: id)
     }

@@ -44,7 +44,9 @@ extension Engine {
         let changes = due.keptMissedSlots.map {
             StoreChange.recordMissedSlot(MissedSlot(jobID: jobID, scheduleID: scheduleID, instant: $0, recordedAt: now))
         }
-        persistInBackground(changes + [.putCursor(jobID, scheduleID: scheduleID, max(last, due.toRun ?? last))])
+        // Only up to the last missed slot: the slot that runs moves the cursor with its own
+        // insert, so a crash between the two writes cannot skip it unrecorded.
+        persistInBackground(changes + [.putCursor(jobID, scheduleID: scheduleID, last)])
     }
 
     // MARK: The timer loop
@@ -152,15 +154,24 @@ extension Engine {
     // MARK: Starting deadlines
 
     /// A scheduled run that is not ACTIVE by its starting deadline (a slow artifact fetch, a
-    /// launch stuck behind others) is aborted and counted as failed.
+    /// launch stuck behind others) is aborted and counted as failed. The heap entry looks at
+    /// most a minute ahead and is renewed while the run still waits, so runs that start at
+    /// once (nearly all) leave nothing in the heap for long, however far their deadline.
     func watchStartingDeadline(_ run: JobRun) {
         guard let deadline = run.startingDeadline, runs[run.jobID]?[run.id]?.run.status != .ACTIVE else { return }
-        timers.insert(TimerEntry(instant: deadline, purpose: .startingDeadline(run.jobID, run.id), generation: 0))
+        let check = min(deadline, clock.now().adding(seconds: 60))
+        timers.insert(TimerEntry(instant: check, purpose: .startingDeadline(run.jobID, run.id), generation: 0))
         wakeTimerLoop()
     }
 
     func enforceStartingDeadline(_ jobID: JobID, _ runID: RunID) {
-        guard var state = runs[jobID]?[runID], state.run.status != .ACTIVE, !state.run.status.isTerminal else { return }
+        guard var state = runs[jobID]?[runID], state.run.status != .ACTIVE, !state.run.status.isTerminal,
+            let deadline = state.run.startingDeadline
+        else { return }
+        guard clock.now() >= deadline else {
+            watchStartingDeadline(state.run)
+            return
+        }
         metrics.startingDeadlineAborts += 1
         logger.warning("run \(jobID)/\(runID) was not active by its starting deadline; aborting")
         state.stopRequested = true

@@ -27,6 +27,8 @@ public actor Engine {
     var children: [JobID: Set<JobID>] = [:]
     /// Chronos names of jobs created through Chronos (others go by their id).
     var chronosNames: [String: JobID] = [:]
+    /// Children whose dependency-triggered run is being created (not yet in `runs`).
+    var pendingDependencyRuns: Set<JobID> = []
     /// Decides whether a run's placement constraints hold on this server.
     let placement: ConstraintEvaluator
     var metrics = EngineMetrics()
@@ -39,9 +41,8 @@ public actor Engine {
     var sleeper: Task<Void, Never>?
     var wakeRequested = false
     var started = false
-
     /// Job-level changes are serialized per job: a second change waits for the first.
-    var jobLocks: [JobID: [CheckedContinuation<Void, Never>]] = [:]
+    let jobLocks = KeyedAsyncLock<JobID>()
 
     public init(
         store: any JobStore, launcher: any TaskLauncher, clock: any EngineClock = SystemClock(),
@@ -103,24 +104,9 @@ public actor Engine {
 
     // MARK: Per-job serialization
 
-    func lock(_ id: JobID) async {
-        if jobLocks[id] == nil {
-            jobLocks[id] = []
-            return
-        }
-        await withCheckedContinuation { jobLocks[id]!.append($0) }
-    }
+    func lock(_ id: JobID) async { await jobLocks.lock(id) }
 
-    func unlock(_ id: JobID) {
-        guard var waiting = jobLocks[id] else { return }
-        if waiting.isEmpty {
-            jobLocks[id] = nil
-        } else {
-            let next = waiting.removeFirst()
-            jobLocks[id] = waiting
-            next.resume()
-        }
-    }
+    func unlock(_ id: JobID) { jobLocks.unlock(id) }
 
     func persist(_ changes: [StoreChange]) async throws(EngineError) {
         do { try await store.apply(changes) } catch { throw .store(error.description) }

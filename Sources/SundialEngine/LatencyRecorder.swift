@@ -26,7 +26,7 @@ struct LatencyRecorder {
         }
         return LatencySummary(
             count: count, min: sorted.first!, max: sorted.last!,
-            mean: Double(sorted.reduce(0, +)) / Double(sorted.count),
+            mean: sorted.reduce(0.0) { $0 + Double($1) } / Double(sorted.count),
             p50: percentile(0.50), p75: percentile(0.75), p95: percentile(0.95), p99: percentile(0.99), p999: percentile(0.999))
     }
 }

@@ -126,6 +126,28 @@ import SundialTestSupport
         #expect(await h.until { h.launcher.launched.map(\.jobID) == [JobID("child")!] })
     }
 
+    @Test func aChildOfTwoParentsPendingAtRestartRunsOnce() async throws {
+        let store = InMemoryJobStore()
+        do {
+            let h = try await Harness(now: start, store: store)
+            _ = try await h.engine.createJob(job("left"))
+            _ = try await h.engine.createJob(job("right"))
+            _ = try await h.engine.createJob(job("both", parents: ["left", "right"]))
+            for parent in ["left", "right"] {
+                try await store.apply([.putHistory(JobID(parent)!, HistoryCounters(successCount: 1, lastSuccessAt: start.adding(seconds: 5)))])
+            }
+            h.timers.cancel()
+        }
+        // Start-up checks the children of each parent in turn: the child is ready twice in
+        // one pass, before its first run is recorded, and must still run once.
+        let h = try await Harness(now: start.adding(seconds: 10), store: store)
+        defer { h.timers.cancel() }
+        #expect(await h.until { h.launcher.launched.count == 1 })
+        await h.settle()
+        #expect(h.launcher.launched.map(\.jobID) == [JobID("both")!])
+        #expect(store.storedRuns(of: JobID("both")!).count == 1)
+    }
+
     @Test func deletingAParentHandsItsParentsToItsChildren() async throws {
         let h = try await Harness(now: start)
         defer { h.timers.cancel() }

@@ -58,6 +58,19 @@ import SundialCore
         #expect(try await server.get("/scheduler/jobs").json.arrayValue?.count == 1)
     }
 
+    @Test func concurrentPostsOfOneNewNameMakeOneJob() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let body = #"{"name":"Nightly_ETL","command":"true","schedule":"R/2030-01-01T00:00:00Z/PT1H"}"#
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 { group.addTask { try await server.post("/v1/scheduler/iso8601", body).status } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.allSatisfy { $0 == 204 })
+        let jobs = try await server.get("/v1/jobs").json.arrayValue ?? []
+        #expect(jobs.count == 1, "one name, one job: \(jobs.compactMap { $0["id"]?.stringValue })")
+    }
+
     @Test func jobsAreSharedWithTheMetronomeAPI() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }

@@ -16,13 +16,12 @@ extension Array where Element: Sendable {
             return out
         }
         let chunks = Swift.min(cores * 4, (count + minimumChunk - 1) / minimumChunk)
-        let chunkSize = (count + chunks - 1) / chunks
         let results = Mutex<[Int: [T]]>([:])
         let failure = Mutex<E?>(nil)
         self.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (chunk * chunkSize)..<Swift.min(buffer.count, (chunk + 1) * chunkSize)
+                let range = (buffer.count * chunk / chunks)..<(buffer.count * (chunk + 1) / chunks)
                 var part: [T] = []
                 part.reserveCapacity(range.count)
                 do throws(E) {

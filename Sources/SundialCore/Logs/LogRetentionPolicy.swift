@@ -37,7 +37,9 @@ public struct LogRetentionPolicy: Sendable, Hashable {
         var removed: [Sandbox] = []
         var kept: [Sandbox] = []
         if let maxAgeSeconds {
-            let cutoff = now.adding(milliseconds: -maxAgeSeconds * 1000)
+            // Clamped: an absurd retention (years beyond Int64 milliseconds) keeps everything.
+            let (milliseconds, overflow) = maxAgeSeconds.multipliedReportingOverflow(by: 1000)
+            let cutoff = overflow ? Instant(millisecondsSinceEpoch: .min) : now.adding(milliseconds: -milliseconds)
             for sandbox in finished {
                 if sandbox.finishedAt < cutoff { removed.append(sandbox) } else { kept.append(sandbox) }
             }

@@ -17,11 +17,17 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
 
+    /// Saturates instead of trapping: deadlines come from client input (a starting deadline
+    /// of 10^18 seconds is valid JSON) and must never crash the server.
     public func adding(milliseconds: Int64) -> Instant {
-        Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+        let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(milliseconds)
+        return Instant(millisecondsSinceEpoch: overflow ? (milliseconds > 0 ? .max : .min) : sum)
     }
 
-    public func adding(seconds: Int) -> Instant { adding(milliseconds: Int64(seconds) * 1000) }
+    public func adding(seconds: Int) -> Instant {
+        let (product, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1000)
+        return adding(milliseconds: overflow ? (seconds > 0 ? .max : .min) : product)
+    }
 
     public var description: String { rfc3339 }
 

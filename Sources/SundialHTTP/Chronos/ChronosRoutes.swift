@@ -9,6 +9,9 @@ import SundialEngine
 struct ChronosRoutes: Sendable {
     let engine: Engine
     let server: ServerInfo
+    /// A Chronos POST is "create or replace by name": two for one new name at once (a client
+    /// retrying) must not both create, or every slot would run twice under two ids.
+    let nameLocks = KeyedAsyncLock<String>()
 
     func handle(_ request: RoutedRequest) async -> Response? {
         var s = request.segments
@@ -76,25 +79,31 @@ struct ChronosRoutes: Sendable {
                 if !spec.dependencies.contains(job.id) { spec.dependencies.append(job.id) }
             }
         }
-        do {
-            if let existing = await engine.job(chronosName: decoded.name) {
-                spec.id = existing.id
-                spec.labels = existing.labels
-                if spec.dependencies.contains(existing.id) {
-                    return ChronosErrors.response(for: .dependencyCycle, name: decoded.name)
+        let engine = self.engine
+        let upserted: Result<Void, EngineError> = await nameLocks.withLock(decoded.name) { [spec] in
+            var spec = spec
+            do throws(EngineError) {
+                if let existing = await engine.job(chronosName: decoded.name) {
+                    spec.id = existing.id
+                    spec.labels = existing.labels
+                    if spec.dependencies.contains(existing.id) { throw .dependencyCycle }
+                    _ = try await engine.updateJob(spec, keepSchedules: false, validate: false)
+                } else {
+                    try await Self.create(spec, engine: engine)
                 }
-                _ = try await engine.updateJob(spec, keepSchedules: false, validate: false)
-            } else {
-                try await create(spec)
+                return .success(())
+            } catch {
+                return .failure(error)
             }
-            return HTTPReply.empty(.noContent)
-        } catch {
-            return ChronosErrors.response(for: error, name: decoded.name)
+        }
+        switch upserted {
+        case .success: return HTTPReply.empty(.noContent)
+        case .failure(let error): return ChronosErrors.response(for: error, name: decoded.name)
         }
     }
 
     /// Gives a new job its Metronome id; a create racing for the same id tries the next.
-    func create(_ spec: JobSpec) async throws(EngineError) {
+    static func create(_ spec: JobSpec, engine: Engine) async throws(EngineError) {
         var spec = spec
         let name = spec.chronosName
         for _ in 0..<5 {
@@ -319,7 +328,7 @@ struct ChronosRoutes: Sendable {
             ])
             // Progress a data job reported (stored on its tasks).
             if job.chronos?.dataProcessingJobType == true, let stored = await engine.run(job.id, run.id) {
-                entry["numElementsProcessed"] = .number(Double(stored.tasks.compactMap(\.elementsProcessed).reduce(0, +)))
+                entry["numElementsProcessed"] = .number(stored.tasks.compactMap(\.elementsProcessed).reduce(0.0) { $0 + Double($1) })
             }
             taskHistory.append(.object(entry))
         }

@@ -115,6 +115,21 @@ public struct ISO8601Schedule: Sendable, Hashable, CustomStringConvertible {
         return slot(k)
     }
 
+    /// The slots from `first` (a slot) through `instant`, by index rather than one by one: a
+    /// one-second interval after a month of downtime is 2.6 million slots. Returns how many
+    /// there are, the last `keep` of them (oldest first) and the slot after `instant`.
+    public func slots(from first: Instant, through instant: Instant, keep: Int) -> (count: Int64, kept: [Instant], next: Instant?) {
+        let firstK = firstIndex(after: first.adding(milliseconds: -1))
+        var endK = firstIndex(after: instant)  // one past the last slot at or before `instant`
+        if let total = slotCount { endK = min(endK, total) }
+        let count = max(0, endK - firstK)
+        let keptFrom = max(firstK, endK - Int64(keep))
+        let kept = keptFrom < endK ? (keptFrom..<endK).map { slot($0) } : []
+        let following = firstIndex(after: instant)
+        let next: Instant? = slotCount.map { following >= $0 } == true ? nil : slot(following)
+        return (count, kept, next)
+    }
+
     /// Slots left after `instant` (nil when infinite).
     public func remaining(after instant: Instant) -> Int64? {
         guard let count = slotCount else { return nil }
