@@ -5,8 +5,10 @@ import Synchronization
 /// test can watch a `--follow` live) and its exit status awaited without blocking a thread.
 final class CLIProcess: @unchecked Sendable {
     private let process: Process
+    /// Kept so their descriptors stay open while the reader threads use them.
+    private let pipes: [Pipe]
     private let output = Mutex((stdout: Data(), stderr: Data()))
-    private let exited = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+    private let exited = Mutex<(status: Int32?, openStreams: Int, waiters: [CheckedContinuation<Int32, Never>])>((nil, 2, []))
 
     /// `url` becomes `--url` (nil leaves the server to SUNDIAL_URL or the default); the
     /// environment is the test's own without any SUNDIAL_* variable, plus `environment`.
@@ -24,34 +26,41 @@ final class CLIProcess: @unchecked Sendable {
         let input = Pipe()
         process.standardInput = input
         self.process = process
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            self.output.withLock { $0.stdout.append(chunk) }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            self.output.withLock { $0.stderr.append(chunk) }
-        }
-        process.terminationHandler = { process in
-            // Drain what the pipes still hold before anyone reads the output.
-            let restOut = out.fileHandleForReading.readDataToEndOfFile()
-            let restErr = err.fileHandleForReading.readDataToEndOfFile()
-            out.fileHandleForReading.readabilityHandler = nil
-            err.fileHandleForReading.readabilityHandler = nil
-            self.output.withLock {
-                $0.stdout.append(restOut)
-                $0.stderr.append(restErr)
+        self.pipes = [out, err, input]
+        // Plain reader threads, not `readabilityHandler`: its dispatch sources crashed inside
+        // libdispatch now and then when a handler was removed as the pipe closed.
+        for (pipe, isStdout) in [(out, true), (err, false)] {
+            let fd = pipe.fileHandleForReading.fileDescriptor
+            let reader = Thread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = read(fd, &buffer, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    let chunk = Data(buffer[0..<n])
+                    output.withLock { isStdout ? $0.stdout.append(chunk) : $0.stderr.append(chunk) }
+                }
+                finish { $0.openStreams -= 1 }
             }
-            let waiters = self.exited.withLock { state in
-                state.status = process.terminationStatus
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(returning: process.terminationStatus) }
+            reader.start()
+        }
+        process.terminationHandler = { [self] process in
+            finish { $0.status = process.terminationStatus }
         }
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+    }
+
+    /// Waiters hear the exit once the process ended and both streams are drained.
+    private func finish(_ change: (inout (status: Int32?, openStreams: Int, waiters: [CheckedContinuation<Int32, Never>])) -> Void) {
+        let (status, waiters) = exited.withLock { state -> (Int32?, [CheckedContinuation<Int32, Never>]) in
+            change(&state)
+            guard let status = state.status, state.openStreams == 0 else { return (nil, []) }
+            defer { state.waiters = [] }
+            return (status, state.waiters)
+        }
+        if let status { for waiter in waiters { waiter.resume(returning: status) } }
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -62,7 +71,7 @@ final class CLIProcess: @unchecked Sendable {
     func waitForExit() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status = exited.withLock { state -> Int32? in
-                if let status = state.status { return status }
+                if let status = state.status, state.openStreams == 0 { return status }
                 state.waiters.append(continuation)
                 return nil
             }
