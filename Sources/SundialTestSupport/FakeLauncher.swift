@@ -10,6 +10,7 @@ public final class FakeLauncher: TaskLauncher {
         var stopped: [String] = []
         var adoptions: [String: AdoptOutcome] = [:]
         var discarded: [JobID] = []
+        var released: [String] = []
         var nextPID: Int32 = 1000
         /// While true, launches wait (a slow artifact fetch, a busy machine) until released.
         var holdLaunches = false
@@ -21,6 +22,8 @@ public final class FakeLauncher: TaskLauncher {
 
     public var launched: [TaskLaunchRequest] { state.withLock { $0.launched } }
     public var stopped: [String] { state.withLock { $0.stopped } }
+    /// Tasks the engine released (their end durably recorded), in order.
+    public var released: [String] { state.withLock { $0.released } }
     /// Jobs whose sandboxes the engine asked to discard, in order.
     public var discarded: [JobID] { state.withLock { $0.discarded } }
 
@@ -79,6 +82,10 @@ public final class FakeLauncher: TaskLauncher {
 
     public func setAdoption(_ taskID: String, _ outcome: AdoptOutcome) {
         state.withLock { $0.adoptions[taskID] = outcome }
+    }
+
+    public func release(taskID: String) {
+        state.withLock { $0.released.append(taskID) }
     }
 
     public func discardSandboxes(of job: JobID) {
