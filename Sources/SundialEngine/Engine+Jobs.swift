@@ -64,6 +64,11 @@ extension Engine {
             guard stopCurrentRuns else { throw .activeRuns(id) }
             for runID in Array(active) { _ = try? await stopRun(id, runID) }
         }
+        // The children change too: hold their locks (parent before child follows the
+        // dependency order, so two deletes cannot wait on each other) so that an update or
+        // delete of a child cannot interleave with the rewiring across the await below.
+        for childID in dependents { await lock(childID) }
+        defer { for childID in dependents { unlock(childID) } }
         var rewired: [JobSpec] = []
         for childID in dependents {
             guard var child = jobs[childID] else { continue }
