@@ -40,7 +40,10 @@ static void put(struct frame_writer *w, const void *bytes, size_t n) {
 void frame_begin(struct frame_writer *w, struct buffer *out, char type) {
     w->out = out;
     w->failed = 0;
-    w->start = out->length;
+    // Relative to the unread data: `reserve` may slide that data to the front of the buffer
+    // while the frame is being written (after a partial send), which would leave an
+    // absolute position pointing past the frame and corrupt the stream.
+    w->start = out->length - out->offset;
     uint8_t header[5] = {0, 0, 0, 0, (uint8_t)type};
     put(w, header, sizeof header);
 }
@@ -54,12 +57,13 @@ void frame_field_int(struct frame_writer *w, long long value) {
 }
 
 void frame_end(struct frame_writer *w) {
+    size_t start = w->out->offset + w->start;
     if (w->failed) {
-        if (w->out->length >= w->start) w->out->length = w->start;
+        if (w->out->length >= start) w->out->length = start;
         return;
     }
-    uint32_t n = (uint32_t)(w->out->length - w->start - 4);
-    uint8_t *p = w->out->data + w->start;
+    uint32_t n = (uint32_t)(w->out->length - start - 4);
+    uint8_t *p = w->out->data + start;
     p[0] = (uint8_t)n;
     p[1] = (uint8_t)(n >> 8);
     p[2] = (uint8_t)(n >> 16);

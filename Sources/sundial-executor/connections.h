@@ -23,7 +23,7 @@ struct connection {
 
 struct frame_writer {
     struct buffer *out;
-    size_t start;
+    size_t start;  // where the frame begins, counted from the buffer's unread data (out->offset)
     int failed;
 };
 
