@@ -111,13 +111,24 @@ import SundialCore
             at: SundialServerProcess.binaryDirectory.appendingPathComponent("sundial-executor"),
             to: directory.appendingPathComponent("sundial-executor"))
 
-        let process = Process()
-        process.executableURL = copy
-        process.arguments = ["server", "--port", "0", "--data-dir", directory.appendingPathComponent("data").path, "--log-level", "warning"]
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
+        // A child forked by a parallel test at the moment of the copy can still hold the new
+        // file open for writing, and exec then fails with ETXTBSY until it has exec'd itself.
+        var started: (Process, Pipe)?
+        for attempt in 0..<50 where started == nil {
+            let candidate = Process()
+            candidate.executableURL = copy
+            candidate.arguments = ["server", "--port", "0", "--data-dir", directory.appendingPathComponent("data").path, "--log-level", "warning"]
+            candidate.currentDirectoryURL = directory
+            let output = Pipe()
+            candidate.standardOutput = output
+            do {
+                try candidate.run()
+                started = (candidate, output)
+            } catch let error as NSError where attempt < 49 && "\(error)".contains("Text file busy") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let (process, pipe) = try #require(started)
         defer { process.terminate(); process.waitUntilExit() }
         var seen = ""
         let deadline = Date().addingTimeInterval(20)
