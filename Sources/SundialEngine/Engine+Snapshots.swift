@@ -12,6 +12,8 @@ public struct JobSnapshot: Sendable {
 /// write), so the turn is short; building, sorting and encoding snapshots of every job then
 /// happens off the actor, where it cannot delay a timer.
 struct EngineStateCopy: Sendable {
+    /// Job ids in order (the engine's cached sorted list, shared with the UI listing).
+    var ids: [JobID]
     var jobs: [JobID: JobSpec]
     var runs: [JobID: [RunID: RunState]]
     var histories: [JobID: JobHistory]
@@ -19,9 +21,16 @@ struct EngineStateCopy: Sendable {
     var now: Instant
 
     func snapshot(_ spec: JobSpec, includeHistory: Bool) -> JobSnapshot {
+        Self.snapshot(spec, runs: runs, histories: histories, armed: armed, now: now, includeHistory: includeHistory)
+    }
+
+    static func snapshot(
+        _ spec: JobSpec, runs: [JobID: [RunID: RunState]], histories: [JobID: JobHistory], armed: [ScheduleKey: ArmedSchedule],
+        now: Instant, includeHistory: Bool
+    ) -> JobSnapshot {
         var next: [String: Instant] = [:]
         for schedule in spec.schedules {
-            if let instant = nextRunAt(spec, schedule) { next[schedule.id] = instant }
+            if let instant = nextRunAt(spec, schedule, armed: armed, now: now) { next[schedule.id] = instant }
         }
         let active = (runs[spec.id] ?? [:]).values.map(\.run).sorted { $0.createdAt < $1.createdAt }
         return JobSnapshot(
@@ -30,7 +39,7 @@ struct EngineStateCopy: Sendable {
 
     /// What the timer is armed with; for a schedule not armed (disabled, or an expression a
     /// hand-edited database broke), what it would fire next.
-    func nextRunAt(_ spec: JobSpec, _ schedule: ScheduleSpec) -> Instant? {
+    static func nextRunAt(_ spec: JobSpec, _ schedule: ScheduleSpec, armed: [ScheduleKey: ArmedSchedule], now: Instant) -> Instant? {
         if let armed = armed[ScheduleKey(jobID: spec.id, scheduleID: schedule.id)] {
             return armed.next ?? armed.compiled.next(after: now)
         }
@@ -41,17 +50,18 @@ struct EngineStateCopy: Sendable {
 extension Engine {
     public func snapshot(_ id: JobID, includeHistory: Bool) -> JobSnapshot? {
         guard let spec = jobs[id] else { return nil }
-        return stateCopy().snapshot(spec, includeHistory: includeHistory)
+        // Straight from the engine's state: a copy would also fetch the sorted id list.
+        return EngineStateCopy.snapshot(spec, runs: runs, histories: histories, armed: armed, now: clock.now(), includeHistory: includeHistory)
     }
 
     /// Every job, sorted by id. Built outside the actor from a copy taken in one turn.
     nonisolated public func snapshots(includeHistory: Bool) async -> [JobSnapshot] {
         let state = await stateCopy()
-        return state.jobs.values.sorted { $0.id < $1.id }.map { state.snapshot($0, includeHistory: includeHistory) }
+        return state.ids.compactMap { state.jobs[$0].map { state.snapshot($0, includeHistory: includeHistory) } }
     }
 
     func stateCopy() -> EngineStateCopy {
-        EngineStateCopy(jobs: jobs, runs: runs, histories: histories, armed: armed, now: clock.now())
+        EngineStateCopy(ids: orderedJobIDs(), jobs: jobs, runs: runs, histories: histories, armed: armed, now: clock.now())
     }
 
     /// A free Metronome id for a job created through the Chronos API under `name`.

@@ -158,7 +158,7 @@ public actor Engine {
     /// The next instant the schedule will fire (what the timer is armed with).
     public func nextRunAt(_ jobID: JobID, scheduleID: String) -> Instant? {
         guard let spec = jobs[jobID], let schedule = spec.schedules.first(where: { $0.id == scheduleID }) else { return nil }
-        return stateCopy().nextRunAt(spec, schedule)
+        return EngineStateCopy.nextRunAt(spec, schedule, armed: armed, now: clock.now())
     }
 
     /// Runs created but not yet launched (Metronome's launch queue).
