@@ -51,7 +51,7 @@ extension Engine {
     public func snapshot(_ id: JobID, includeHistory: Bool) -> JobSnapshot? {
         guard let spec = jobs[id] else { return nil }
         // Straight from the engine's state: a copy would also fetch the sorted id list.
-        return EngineStateCopy.snapshot(spec, runs: runs, histories: histories, armed: armed, now: clock.now(), includeHistory: includeHistory)
+        return EngineStateCopy.snapshot(spec, runs: runs, histories: histories, armed: armed.byKey, now: clock.now(), includeHistory: includeHistory)
     }
 
     /// Every job, sorted by id. Built outside the actor from a copy taken in one turn.
@@ -61,7 +61,7 @@ extension Engine {
     }
 
     func stateCopy() -> EngineStateCopy {
-        EngineStateCopy(ids: orderedJobIDs(), jobs: jobs, runs: runs, histories: histories, armed: armed, now: clock.now())
+        EngineStateCopy(ids: orderedJobIDs(), jobs: jobs, runs: runs, histories: histories, armed: armed.byKey, now: clock.now())
     }
 
     /// A free Metronome id for a job created through the Chronos API under `name`.

@@ -65,7 +65,9 @@ extension Engine {
                 }
                 continue
             }
-            let wakeAt = timers.min?.instant
+            var wakeAt = timers.min?.instant
+            adviseLauncher(now: now)
+            if let at = wakeAt, let early = announcement(ahead: at, now: now) { wakeAt = early }
             wakeRequested = false
             let clock = self.clock
             let sleeper = Task { () -> Void in
@@ -85,6 +87,29 @@ extension Engine {
             self.sleeper = nil
         }
     }
+
+    /// Tells the launcher how many scheduled launches are due in this minute and the two
+    /// after it, when that is more than it keeps ready anyway; rounded up to a power of two,
+    /// so a burst armed one job at a time sends a handful of messages, not one per job.
+    func adviseLauncher(now: Instant) {
+        let due = armed.dueCount(from: now, minutes: Self.announcedMinutes)
+        let advice = due <= Self.usualLaunches ? 0 : 1 << (Int.bitWidth - (due - 1).leadingZeroBitCount)
+        guard advice != advisedLaunches else { return }
+        advisedLaunches = advice
+        launcher.expectLaunches(advice)
+    }
+
+    /// When the next slot (`next`, nothing is due before it) starts a burst, the instant that
+    /// brings it into the announced window: the timer loop wakes then to announce it.
+    func announcement(ahead next: Instant, now: Instant) -> Instant? {
+        let early = ArmedSchedules.startOfMinute(next, offset: -Self.announcedMinutes)
+        guard early > now, armed.dueCount(from: next, minutes: 0) > Self.usualLaunches else { return nil }
+        return early
+    }
+
+    /// Launches a launcher is expected to cope with unannounced (the executor's pool size).
+    static let usualLaunches = 64
+    static let announcedMinutes: Int64 = 2
 
     /// Called when the heap's minimum may have moved earlier.
     func wakeTimerLoop() {

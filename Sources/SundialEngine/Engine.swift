@@ -35,7 +35,9 @@ public actor Engine {
     var triggerSkew = LatencyRecorder()
     var processStartSkew = LatencyRecorder()
 
-    var armed: [ScheduleKey: ArmedSchedule] = [:]
+    var armed = ArmedSchedules()
+    /// The launches last announced to the launcher (`adviseLauncher`); 0: no burst ahead.
+    var advisedLaunches = 0
     var timers = Heap<TimerEntry>()
     var nextGeneration: UInt64 = 0
     var sleeper: Task<Void, Never>?
@@ -158,7 +160,7 @@ public actor Engine {
     /// The next instant the schedule will fire (what the timer is armed with).
     public func nextRunAt(_ jobID: JobID, scheduleID: String) -> Instant? {
         guard let spec = jobs[jobID], let schedule = spec.schedules.first(where: { $0.id == scheduleID }) else { return nil }
-        return EngineStateCopy.nextRunAt(spec, schedule, armed: armed, now: clock.now())
+        return EngineStateCopy.nextRunAt(spec, schedule, armed: armed.byKey, now: clock.now())
     }
 
     /// Runs created but not yet launched (Metronome's launch queue).

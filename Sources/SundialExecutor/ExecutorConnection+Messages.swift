@@ -16,6 +16,7 @@ extension ExecutorConnection {
             for taskID in Set(s.launches.keys).union(s.queries.keys).union(s.watched.filter { s.exits[$0] == nil }) {
                 ExecutorProtocol.append("Q", [taskID], to: &s.output)
             }
+            if s.expectedLaunches > 0 { ExecutorProtocol.append("E", [String(s.expectedLaunches)], to: &s.output) }
             let replies = s.exitReplies
             s.exitReplies = []
             return replies

@@ -34,6 +34,8 @@ final class ExecutorConnection: Sendable {
         /// Exits that arrived, kept until `forget`, so that waiting twice gives the same answer.
         var exits: [String: TaskExit] = [:]
         var exitReplies: [CheckedContinuation<Bool, Never>] = []
+        /// The latest `expect`: sent again to an executor reached after a reconnect.
+        var expectedLaunches = 0
         /// The executor this connection started, when it is still our child.
         var spawnedPID: Int32?
         /// No new requests (after `shutdown` or `close`).
@@ -119,6 +121,13 @@ final class ExecutorConnection: Sendable {
 
     func stop(_ taskID: String) {
         send("S", [taskID])
+    }
+
+    /// Announces a burst of launches (see `LocalExecutor.expectLaunches`). Remembered, so that
+    /// an executor started after a reconnect hears it too.
+    func expect(_ launches: Int) {
+        state.withLock { $0.expectedLaunches = launches }
+        send("E", [String(max(0, launches))])
     }
 
     /// The task's end is recorded durably: the executor (and this side) may drop its exit.

@@ -151,6 +151,12 @@ public final class LocalExecutor: Sendable {
         connection.forget(taskID)
     }
 
+    /// About this many launches are due soon: the executor makes that many sandboxes ahead
+    /// while it is idle (0: its usual small pool).
+    public func expectLaunches(_ count: Int) {
+        connection.expect(count)
+    }
+
     /// Lets an executor this instance started exit if it has nothing left to do (the server is
     /// shutting down). Tasks still running keep it running, for the next server to adopt.
     public func shutdown() async {

@@ -67,6 +67,8 @@ final class LocalTaskLauncher: TaskLauncher {
 
     func release(taskID: String) { executor.forget(taskID: taskID) }
 
+    func expectLaunches(_ count: Int) { executor.expectLaunches(count) }
+
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
         switch await executor.adopt(taskID: request.taskID, sandbox: sandbox(for: request)) {
         case .running(let task):

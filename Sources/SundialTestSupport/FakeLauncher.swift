@@ -11,6 +11,7 @@ public final class FakeLauncher: TaskLauncher {
         var adoptions: [String: AdoptOutcome] = [:]
         var discarded: [JobID] = []
         var released: [String] = []
+        var expected: [Int] = []
         var nextPID: Int32 = 1000
         /// While true, launches wait (a slow artifact fetch, a busy machine) until released.
         var holdLaunches = false
@@ -26,6 +27,10 @@ public final class FakeLauncher: TaskLauncher {
     public var released: [String] { state.withLock { $0.released } }
     /// Jobs whose sandboxes the engine asked to discard, in order.
     public var discarded: [JobID] { state.withLock { $0.discarded } }
+    /// Every `expectLaunches` hint, in order.
+    public var expectedLaunches: [Int] { state.withLock { $0.expected } }
+
+    public func expectLaunches(_ count: Int) { state.withLock { $0.expected.append(count) } }
 
     /// Makes later launches wait until `releaseLaunches()`.
     public func holdLaunches() { state.withLock { $0.holdLaunches = true } }

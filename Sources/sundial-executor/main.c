@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,15 @@ int main(int argc, char **argv) {
     epfd = epoll_create1(EPOLL_CLOEXEC);
     ready_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     // The preparer thread starts with SIGCHLD blocked, like us (signals go to the signalfd).
-    if (signal_fd < 0 || epfd < 0 || ready_fd < 0 || tasks_init(&tasks) != 0 || preparer_start(ready_fd) != 0 ||
+    // The server keeps every sandbox under DATA_DIR/sandboxes, as the paths it sends: the
+    // pool of ready-made ones must be on the same filesystem.
+    static char sandboxes[PATH_MAX];
+    char cwd[PATH_MAX];
+    size_t data_length = strlen(argv[1]);
+    while (data_length > 1 && argv[1][data_length - 1] == '/') data_length--;
+    if (argv[1][0] == '/') snprintf(sandboxes, sizeof sandboxes, "%.*s/sandboxes", (int)data_length, argv[1]);
+    else if (getcwd(cwd, sizeof cwd)) snprintf(sandboxes, sizeof sandboxes, "%s/sandboxes", cwd);
+    if (signal_fd < 0 || epfd < 0 || ready_fd < 0 || tasks_init(&tasks) != 0 || preparer_start(ready_fd, sandboxes) != 0 ||
         listen_on_socket() != 0) {
         perror("sundial-executor: start");
         return 1;

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "prepare.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,13 +10,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t submitted = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t submitted;  // monotonic clock (preparer_start)
 static struct launch *queue_first, *queue_last;  // to prepare
 static struct launch *ready_first, *ready_last;  // prepared, for the main thread
 static int notify;
+static const char *sandbox_root;
+// Ready task directories kept in the pool while no launch waits: enough for a burst of this
+// many launches to skip creating inodes.
+static size_t pool_wanted = POOL_BASE_SIZE;
+static struct timespec last_launch;  // when the latest launch was prepared (monotonic)
+#define REFILL_AFTER_NS 200000000L
 
 // Creates `path` and its missing parents (mode 0755).
 static int make_directories(const char *path) {
@@ -49,6 +57,10 @@ static int create_file(const char *directory, const char *name) {
 
 static void prepare(struct launch *l) {
     const char *stage = NULL;
+    if (pool_place(l->sandbox) == 0) {
+        if (l->have_user && chown(l->sandbox, l->uid, l->gid) != 0) { /* as below */ }
+        return;
+    }
     if (make_directories(l->sandbox) != 0) stage = "cannot create sandbox";
     else if (l->have_user && chown(l->sandbox, l->uid, l->gid) != 0) { /* it runs, without writing there */ }
     if (!stage && create_file(l->sandbox, "stdout") != 0) stage = "cannot create stdout in";
@@ -61,15 +73,42 @@ static void prepare(struct launch *l) {
 
 static void *run(void *unused) {
     (void)unused;
+    pool_open(sandbox_root);
     for (;;) {
         pthread_mutex_lock(&lock);
-        while (!queue_first) pthread_cond_wait(&submitted, &lock);
+        for (;;) {
+            if (queue_first || !pool_needs_more(pool_wanted)) {
+                if (queue_first) break;
+                pthread_cond_wait(&submitted, &lock);
+                continue;
+            }
+            // Refill only once launches have paused: made during a burst, entries would take
+            // CPU from the very processes being started.
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            long long quiet_ns = (now.tv_sec - last_launch.tv_sec) * 1000000000LL + (now.tv_nsec - last_launch.tv_nsec);
+            if (quiet_ns >= REFILL_AFTER_NS) break;
+            struct timespec until = last_launch;
+            until.tv_nsec += REFILL_AFTER_NS;
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+            pthread_cond_timedwait(&submitted, &lock, &until);
+        }
         struct launch *l = queue_first;
-        queue_first = l->next;
-        if (!queue_first) queue_last = NULL;
+        size_t wanted = pool_wanted;
+        if (l) {
+            queue_first = l->next;
+            if (!queue_first) queue_last = NULL;
+        }
         pthread_mutex_unlock(&lock);
+        if (!l) {
+            // One entry at a time, so that a launch arriving meanwhile waits for one at most.
+            pool_add_one(wanted);
+            continue;
+        }
 
         prepare(l);
+        clock_gettime(CLOCK_MONOTONIC, &last_launch);
 
         pthread_mutex_lock(&lock);
         l->next = NULL;
@@ -87,8 +126,14 @@ static void *run(void *unused) {
     return NULL;
 }
 
-int preparer_start(int notify_fd) {
+int preparer_start(int notify_fd, const char *sandboxes) {
     notify = notify_fd;
+    sandbox_root = sandboxes;
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&submitted, &monotonic);
+    pthread_condattr_destroy(&monotonic);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -114,4 +159,12 @@ struct launch *preparer_take_ready(void) {
     ready_first = ready_last = NULL;
     pthread_mutex_unlock(&lock);
     return first;
+}
+
+void preparer_expect(size_t launches) {
+    size_t wanted = launches < POOL_BASE_SIZE ? POOL_BASE_SIZE : launches > POOL_MAX_SIZE ? POOL_MAX_SIZE : launches;
+    pthread_mutex_lock(&lock);
+    pool_wanted = wanted;
+    pthread_cond_signal(&submitted);
+    pthread_mutex_unlock(&lock);
 }

@@ -5,6 +5,7 @@
 #ifndef SUNDIAL_EXECUTOR_PREPARE_H
 #define SUNDIAL_EXECUTOR_PREPARE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct task;
@@ -25,8 +26,17 @@ struct launch {
     char message[512];
 };
 
+// The pool of ready-made sandboxes (pool.h) holds this many task directories at least, and
+// at most this many however many launches a server expects.
+#define POOL_BASE_SIZE 64
+#define POOL_MAX_SIZE 20000
+
 // Starts the thread; `notify_fd` (an eventfd) is written whenever launches become ready.
-int preparer_start(int notify_fd);
+// `sandboxes` is the directory all sandboxes live under, where the pool is kept.
+int preparer_start(int notify_fd, const char *sandboxes);
+// A server expects about this many launches soon (the scheduled runs due in the next
+// minute): the pool grows to match while nothing waits.
+void preparer_expect(size_t launches);
 // Hands a launch to the thread (ownership passes until it comes back from preparer_take_ready).
 void preparer_submit(struct launch *launch);
 // The prepared launches, oldest first (a linked list through `next`), or NULL.

@@ -13,6 +13,8 @@
 //   'Q' query   id                  answered by 'q'
 //   'A' ack     id                  the server has durably recorded the task's end: forget it
 //   'X' exit    (no fields)         exit now if no task runs and no exit awaits an ack; answered by 'x'
+//   'E' expect  count               about this many launches are due soon: make sandboxes ahead
+//                                   while idle (pool.h); 0 = the usual small pool. No answer.
 //
 // Executor → server
 //   'l' launched  id, pid

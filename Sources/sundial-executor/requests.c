@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 int parse_ulong(const char *s, unsigned long *out) {
@@ -170,6 +169,9 @@ void start_ready_launches(void) {
     for (struct launch *l = preparer_take_ready(), *next; l; l = next) {
         next = l->next;
         start_launch(l);
+        // Each reply leaves at once: the server records a task as running when its reply
+        // arrives, and the first launch of a burst must not wait for the last one's.
+        flush_all();
     }
 }
 
@@ -215,6 +217,11 @@ int handle_frames(int index) {
         case 'Q': if (n >= 1) reply_state(index, f[0]); break;
         case 'A': if (n >= 1) handle_ack(f[0]); break;
         case 'X': handle_exit_request(c); break;
+        case 'E': {
+            unsigned long launches;
+            if (n >= 1 && parse_ulong(f[0], &launches) == 0) preparer_expect(launches);
+            break;
+        }
         default: break;  // unknown requests are ignored, for newer servers
         }
         free(f);

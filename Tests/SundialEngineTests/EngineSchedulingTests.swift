@@ -74,6 +74,27 @@ import SundialTestSupport
         #expect(metrics.processStartSkew.count == 1)
     }
 
+    @Test func aBurstDueSoonIsAnnouncedToTheLauncherOnceItIsWithinTwoMinutes() async throws {
+        // 12:00:30 now; 100 jobs due at 12:04:00, 3.5 minutes ahead.
+        let h = try await Harness(now: start)
+        defer { h.timers.cancel() }
+        for i in 0..<100 { _ = try await h.engine.createJob(job("burst-\(i)", cron: "4 12 7 3 *")) }
+        await h.settle()
+        #expect(h.launcher.expectedLaunches.isEmpty)
+        // At 12:02:00 12:04 enters the window (this minute and the two after it): the timer
+        // loop wakes for it, with no slot due then. Rounded up to 128.
+        await h.advance(to: Instant.parse("2026-03-07T12:01:59.999Z")!)
+        #expect(h.launcher.expectedLaunches.isEmpty)
+        await h.advance(to: Instant.parse("2026-03-07T12:02:00Z")!)
+        #expect(h.launcher.expectedLaunches == [128])
+        #expect(h.launcher.launched.isEmpty)
+        // Once they fired and the next slots are a year away, the hint goes back to nothing.
+        await h.advance(to: Instant.parse("2026-03-07T12:04:00Z")!)
+        #expect(await h.until { h.launcher.launched.count == 100 })
+        await h.settle()
+        #expect(h.launcher.expectedLaunches == [128, 0])
+    }
+
     @Test func forbidSkipsWhileARunIsActive() async throws {
         let h = try await Harness(now: start)
         defer { h.timers.cancel() }

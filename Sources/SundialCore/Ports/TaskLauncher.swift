@@ -15,6 +15,9 @@ public protocol TaskLauncher: Sendable {
     /// the job is deleted and none of its tasks runs any more. Synchronous, so that no run
     /// of a job created again under the same id can slip in between.
     func discardSandboxes(of job: JobID)
+    /// About this many scheduled launches are due within the next minutes (0: nothing
+    /// unusual): a launcher may prepare for them while it is idle.
+    func expectLaunches(_ count: Int)
 }
 
 extension TaskLauncher {
@@ -22,6 +25,8 @@ extension TaskLauncher {
     public func release(taskID: String) {}
     /// Launchers that keep nothing per task have nothing to discard.
     public func discardSandboxes(of job: JobID) {}
+    /// Launchers with nothing to prepare ignore the hint.
+    public func expectLaunches(_ count: Int) {}
 }
 
 public struct TaskLaunchRequest: Sendable {

@@ -1,0 +1,194 @@
+#define _GNU_SOURCE
+#include "pool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE 1
+#endif
+
+// Entry numbers, last made first out.
+struct stack {
+    uint64_t *items;
+    size_t count, capacity;
+};
+
+static struct stack ready_tasks, ready_directories;
+static char root[PATH_MAX];
+static size_t root_length;
+static char pool_directory[PATH_MAX];
+static uint64_t next_number = 1;
+static int usable;  // a root is set and renames into it work
+static int refused; // making an entry failed: no more until a placement succeeds again
+
+static int push(struct stack *s, uint64_t n) {
+    if (s->count == s->capacity) {
+        size_t capacity = s->capacity ? s->capacity * 2 : 64;
+        uint64_t *items = realloc(s->items, capacity * sizeof *items);
+        if (!items) return -1;
+        s->items = items;
+        s->capacity = capacity;
+    }
+    s->items[s->count++] = n;
+    return 0;
+}
+
+static int pop(struct stack *s, uint64_t *n) {
+    if (s->count == 0) return 0;
+    *n = s->items[--s->count];
+    return 1;
+}
+
+static void entry_path(char *out, char kind, uint64_t n) {
+    snprintf(out, PATH_MAX, "%s/%c%llu", pool_directory, kind, (unsigned long long)n);
+}
+
+static int create_empty_file(const char *directory, const char *name) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", directory, name) >= (int)sizeof path) return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    close(fd);
+    return 0;
+}
+
+void pool_open(const char *sandbox_root) {
+    size_t n = strlen(sandbox_root);
+    while (n > 1 && sandbox_root[n - 1] == '/') n--;
+    if (sandbox_root[0] != '/' || n + 16 >= sizeof root) return;
+    memcpy(root, sandbox_root, n);
+    root[n] = 0;
+    root_length = n;
+    snprintf(pool_directory, sizeof pool_directory, "%s/.pool", root);
+    usable = 1;
+    DIR *d = opendir(pool_directory);
+    if (!d) return;  // made on first use
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char kind = e->d_name[0];
+        if (kind != 't' && kind != 'd') continue;
+        char *end;
+        errno = 0;
+        unsigned long long number = strtoull(e->d_name + 1, &end, 10);
+        if (errno || *end || end == e->d_name + 1) continue;
+        if (number >= next_number) next_number = number + 1;
+        if (kind == 't') {
+            // One left half-made by a previous executor gets its files now.
+            char path[PATH_MAX];
+            entry_path(path, 't', number);
+            if (create_empty_file(path, "stdout") != 0 || create_empty_file(path, "stderr") != 0) continue;
+            push(&ready_tasks, number);
+        } else {
+            push(&ready_directories, number);
+        }
+    }
+    closedir(d);
+}
+
+static int parent_of(const char *path, char *out) {
+    size_t n = strlen(path);
+    if (n >= PATH_MAX) return -1;
+    memcpy(out, path, n + 1);
+    char *slash = strrchr(out, '/');
+    if (!slash || slash == out) return -1;
+    *slash = 0;
+    return 0;
+}
+
+// Makes `directory` (below the root) exist: from a pool entry when there is one, its own
+// missing parents first.
+static int make_directory(const char *directory, int depth) {
+    if (strlen(directory) <= root_length || depth > 64) {
+        return mkdir(directory, 0755) == 0 || errno == EEXIST ? 0 : -1;
+    }
+    uint64_t n;
+    if (pop(&ready_directories, &n)) {
+        char from[PATH_MAX];
+        entry_path(from, 'd', n);
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, directory, RENAME_NOREPLACE) == 0) return 0;
+        int error = errno;
+        if (access(from, F_OK) == 0) push(&ready_directories, n);
+        if (error == EEXIST) return 0;
+        if (error != ENOENT) {
+            errno = error;
+            return -1;
+        }
+    } else if (mkdir(directory, 0755) == 0 || errno == EEXIST) {
+        return 0;
+    } else if (errno != ENOENT) {
+        return -1;
+    }
+    // ENOENT: the parent is missing too.
+    char parent[PATH_MAX];
+    if (parent_of(directory, parent) != 0 || make_directory(parent, depth + 1) != 0) return -1;
+    return make_directory(directory, depth + 1);
+}
+
+int pool_place(const char *sandbox) {
+    if (!usable || strncmp(sandbox, root, root_length) != 0 || sandbox[root_length] != '/') return -1;
+    refused = 0;  // each launch lets a pool that could not grow try again
+    uint64_t n;
+    if (!pop(&ready_tasks, &n)) return -1;
+    char from[PATH_MAX];
+    entry_path(from, 't', n);
+    for (int attempt = 0;; attempt++) {
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, sandbox, RENAME_NOREPLACE) == 0) {
+            refused = 0;
+            return 0;
+        }
+        if (errno != ENOENT || attempt > 0) break;
+        char parent[PATH_MAX];
+        if (parent_of(sandbox, parent) != 0 || make_directory(parent, 0) != 0) break;
+    }
+    int error = errno;
+    // EINVAL: this filesystem cannot rename without replacing; EXDEV: the pool is elsewhere.
+    if (error == EINVAL || error == EXDEV || error == ENOSYS) usable = 0;
+    if (access(from, F_OK) == 0) push(&ready_tasks, n);
+    errno = error;
+    return -1;
+}
+
+int pool_needs_more(size_t wanted_tasks) {
+    if (!usable || refused) return 0;
+    // Each fresh run needs a run directory besides its task directory, and the first run of
+    // a job a job directory as well: up to two directories per task.
+    return ready_tasks.count < wanted_tasks || ready_directories.count < 2 * wanted_tasks;
+}
+
+int pool_add_one(size_t wanted_tasks) {
+    if (mkdir(pool_directory, 0755) != 0 && errno != EEXIST) {
+        refused = 1;
+        return -1;
+    }
+    // Task directories first, one directory entry after each, so a burst that arrives before
+    // the pool is full finds both kinds.
+    int task = ready_tasks.count < wanted_tasks &&
+        (2 * ready_tasks.count <= ready_directories.count || ready_directories.count >= 2 * wanted_tasks);
+    uint64_t n = next_number++;
+    char path[PATH_MAX];
+    entry_path(path, task ? 't' : 'd', n);
+    if (mkdir(path, 0755) != 0) {
+        refused = 1;
+        return -1;
+    }
+    if (task && (create_empty_file(path, "stdout") != 0 || create_empty_file(path, "stderr") != 0)) {
+        refused = 1;
+        return -1;  // the half-made entry gets its files when an executor next opens the pool
+    }
+    if (push(task ? &ready_tasks : &ready_directories, n) != 0) {
+        refused = 1;
+        return -1;
+    }
+    return 0;
+}
+
+size_t pool_ready_tasks(void) { return ready_tasks.count; }
