@@ -7,8 +7,10 @@ On this machine's disk (ext4 without a journal) creating inodes gets slow for a 
 after many deletions, including this script's own clean-up of its previous run: wait between
 runs, or compare with a tmpfs SANDBOX_ROOT.
 
-Usage: bench/executor_bench.py BINARY [N] [SANDBOX_ROOT]
+Usage: bench/executor_bench.py BINARY [N] [SANDBOX_ROOT] [--ready-made]
   BINARY        a built sundial-executor (.build/release/sundial-executor)
+  --ready-made  announce the N launches first ('E') and wait until the executor's pool holds
+                N ready-made sandboxes (docs/executor.md), as before a scheduled burst
   SANDBOX_ROOT  where sandboxes go (default: the temporary data directory), e.g. /dev/shm/x
                 to separate filesystem cost from process cost
 """
@@ -49,7 +51,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_for_pool(data, count):
+    pool = os.path.join(data, "sandboxes", ".pool")
+    began = time.monotonic()
+    while True:
+        names = os.listdir(pool) if os.path.isdir(pool) else []
+        if sum(n.startswith("t") for n in names) >= count:
+            return time.monotonic() - began
+        time.sleep(0.1)
+
+
 def main():
+    ready_made = "--ready-made" in sys.argv
+    sys.argv = [a for a in sys.argv if a != "--ready-made"]
     binary = os.path.abspath(sys.argv[1])
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
     data = tempfile.mkdtemp(prefix="sundial-executor-bench-")
@@ -60,6 +74,9 @@ def main():
             time.sleep(0.005)
         sock = socket.socket(socket.AF_UNIX)
         sock.connect(os.path.join(data, SOCKET))
+        if ready_made:
+            sock.sendall(frame("E", str(count)))
+            print(f"pool of {count} ready-made sandboxes made in {wait_for_pool(data, count):.1f} s")
         env = "PATH=/usr/bin:/bin"
         requests = b"".join(
             frame("L", f"t{i}", f"{root}/job/r{i}/t{i}", "3000", "", "", "", "sh", "1", "true", "1", env)

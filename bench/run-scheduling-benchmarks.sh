@@ -8,6 +8,8 @@ SCENARIO="${1:-all}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 swift build -c release --product sundial >/dev/null
 swift build -c release --product sundial-cron-bench >/dev/null
+# The machine's floor: the same process starts with nothing around them.
+cc -O2 -o .build/spawn-floor bench/spawn-floor.c
 VENV=.build/bench-venv
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"

@@ -8,6 +8,9 @@
          process start, and when the last run finished; APScheduler 3.11.3 on the same
          workload in the same run, and the ratios.
 
+Both also run bench/spawn-floor.c on the same process starts (`/bin/sh -c true`) with
+nothing around them, in the same run: the machine's floor, which no scheduler can beat.
+
 Usage: bench/run-scheduling-benchmarks.sh [scale|burst|all]
 """
 import argparse
@@ -111,6 +114,13 @@ def skew_histograms(server):
     return h["sundial.schedule.trigger-skew.microseconds"], h["sundial.schedule.process-start-skew.microseconds"]
 
 
+def spawn_floor(*arguments):
+    """The machine's floor (bench/spawn-floor.c, built by run-scheduling-benchmarks.sh)."""
+    floor = os.environ.get("SPAWN_FLOOR", os.path.join(HERE, "..", ".build", "spawn-floor"))
+    out = subprocess.run([floor, *map(str, arguments)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
 def apscheduler_every_second(python, seconds):
     out = subprocess.run([python, os.path.join(HERE, "apscheduler_every_second.py"), str(seconds)],
                          capture_output=True, text=True, check=True).stdout
@@ -171,6 +181,11 @@ def scale(binary, jobs, probe_seconds, python):
         print_skews(trigger_spread, start_spread)
         print(f"  RSS {server.rss_mb():.0f} MB; missed slots {int(server.metrics()['counters']['sundial.schedule.missed.counter']['count'])}")
         server.stop()
+        floor = spawn_floor("rounds", probes, probe_seconds)["started_ms"]
+        print(f"machine floor, {probes} `sh -c true` started at once each second by a bare C loop (nothing recorded): "
+              f"started {describe(floor)}")
+        print(f"  ratio of p99 process starts (floor / Sundial, same instant): "
+              f"{percentile(floor, 0.99) / max(start['p99'] / 1000, 0.001):.2f}x")
         aps = apscheduler_every_second(python, probe_seconds)
         print(f"APScheduler 3.11.3, one job every second, nothing else loaded: skew {describe(aps)}")
         print(f"  ratio of p50 skews (APScheduler / Sundial with {count} schedules and {probes} simultaneous probes): "
@@ -222,6 +237,10 @@ def burst(binary, jobs, python_with_apscheduler):
     print(f"APScheduler 3.11.3 (BackgroundScheduler, default executor), same {jobs} jobs running `true`, nothing recorded:")
     print(f"  job started - scheduled:     {describe(aps['started'])}")
     print(f"  finished - scheduled:        {describe(aps['finished'])}")
+    floor = spawn_floor("burst", jobs)
+    print(f"machine floor, {jobs} `sh -c true` started by a bare C loop (nothing recorded, no sandbox): "
+          f"last started {floor['last_started_ms']:.0f} ms, all exited {floor['all_exited_ms']:.0f} ms")
+    print(f"  ratio floor / Sundial (all finished): {floor['all_exited_ms'] / max(max(finished), 1):.2f}x")
     print("ratios (APScheduler / Sundial, higher is better for Sundial):")
     for label, ours, theirs in [("start skew p50", percentile(started, 0.5), percentile(aps["started"], 0.5)),
                                 ("start skew p99", percentile(started, 0.99), percentile(aps["started"], 0.99)),

@@ -165,6 +165,10 @@ int pool_needs_more(size_t wanted_tasks) {
 }
 
 int pool_add_one(size_t wanted_tasks) {
+    if (mkdir(pool_directory, 0755) != 0 && errno == ENOENT && mkdir(root, 0755) != 0 && errno != EEXIST) {
+        refused = 1;
+        return -1;
+    }
     if (mkdir(pool_directory, 0755) != 0 && errno != EEXIST) {
         refused = 1;
         return -1;

@@ -22,7 +22,8 @@ static const char *sandbox_root;
 // Ready task directories kept in the pool while no launch waits: enough for a burst of this
 // many launches to skip creating inodes.
 static size_t pool_wanted = POOL_BASE_SIZE;
-static struct timespec last_launch;  // when the latest launch was prepared (monotonic)
+static size_t unstarted;             // launches submitted and not started yet
+static struct timespec last_start;   // when the latest one started (monotonic)
 #define REFILL_AFTER_NS 200000000L
 
 // Creates `path` and its missing parents (mode 0755).
@@ -77,18 +78,18 @@ static void *run(void *unused) {
     for (;;) {
         pthread_mutex_lock(&lock);
         for (;;) {
-            if (queue_first || !pool_needs_more(pool_wanted)) {
-                if (queue_first) break;
+            if (queue_first) break;
+            // Refill only once every launch has started and none came for a while: made
+            // during a burst, entries would take CPU from the very processes being started.
+            if (unstarted > 0 || !pool_needs_more(pool_wanted)) {
                 pthread_cond_wait(&submitted, &lock);
                 continue;
             }
-            // Refill only once launches have paused: made during a burst, entries would take
-            // CPU from the very processes being started.
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
-            long long quiet_ns = (now.tv_sec - last_launch.tv_sec) * 1000000000LL + (now.tv_nsec - last_launch.tv_nsec);
+            long long quiet_ns = (now.tv_sec - last_start.tv_sec) * 1000000000LL + (now.tv_nsec - last_start.tv_nsec);
             if (quiet_ns >= REFILL_AFTER_NS) break;
-            struct timespec until = last_launch;
+            struct timespec until = last_start;
             until.tv_nsec += REFILL_AFTER_NS;
             until.tv_sec += until.tv_nsec / 1000000000L;
             until.tv_nsec %= 1000000000L;
@@ -108,7 +109,6 @@ static void *run(void *unused) {
         }
 
         prepare(l);
-        clock_gettime(CLOCK_MONOTONIC, &last_launch);
 
         pthread_mutex_lock(&lock);
         l->next = NULL;
@@ -149,7 +149,16 @@ void preparer_submit(struct launch *l) {
     pthread_mutex_lock(&lock);
     if (queue_last) queue_last->next = l; else queue_first = l;
     queue_last = l;
+    unstarted++;
     pthread_cond_signal(&submitted);
+    pthread_mutex_unlock(&lock);
+}
+
+void preparer_started(void) {
+    pthread_mutex_lock(&lock);
+    unstarted--;
+    clock_gettime(CLOCK_MONOTONIC, &last_start);
+    if (unstarted == 0) pthread_cond_signal(&submitted);
     pthread_mutex_unlock(&lock);
 }
 

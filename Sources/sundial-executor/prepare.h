@@ -39,6 +39,8 @@ int preparer_start(int notify_fd, const char *sandboxes);
 void preparer_expect(size_t launches);
 // Hands a launch to the thread (ownership passes until it comes back from preparer_take_ready).
 void preparer_submit(struct launch *launch);
+// The main thread has started a launch it took from preparer_take_ready (or failed it).
+void preparer_started(void);
 // The prepared launches, oldest first (a linked list through `next`), or NULL.
 struct launch *preparer_take_ready(void);
 
