@@ -68,6 +68,7 @@ def main():
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
     data = tempfile.mkdtemp(prefix="sundial-executor-bench-")
     root = sys.argv[3] if len(sys.argv) > 3 else data + "/sandboxes"
+    os.makedirs(os.path.join(data, "sandboxes"))  # as the server makes it; the pool lives there
     executor = subprocess.Popen([binary, data], start_new_session=True, stderr=subprocess.DEVNULL)
     try:
         while not os.path.exists(os.path.join(data, SOCKET)):

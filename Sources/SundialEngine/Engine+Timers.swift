@@ -108,7 +108,7 @@ extension Engine {
     }
 
     /// Launches a launcher is expected to cope with unannounced (the executor's pool size).
-    static let usualLaunches = 64
+    static let usualLaunches = 32
     static let announcedMinutes: Int64 = 2
 
     /// Called when the heap's minimum may have moved earlier.

@@ -29,6 +29,7 @@ static char pool_directory[PATH_MAX];
 static uint64_t next_number = 1;
 static int usable;  // a root is set and renames into it work
 static int refused; // making an entry failed: no more until a placement succeeds again
+static int wanted;  // a launch came for the root, or launches were announced: worth keeping a pool
 
 static int push(struct stack *s, uint64_t n) {
     if (s->count == s->capacity) {
@@ -136,6 +137,7 @@ static int make_directory(const char *directory, int depth) {
 int pool_place(const char *sandbox) {
     if (!usable || strncmp(sandbox, root, root_length) != 0 || sandbox[root_length] != '/') return -1;
     refused = 0;  // each launch lets a pool that could not grow try again
+    wanted = 1;
     uint64_t n;
     if (!pop(&ready_tasks, &n)) return -1;
     char from[PATH_MAX];
@@ -157,18 +159,16 @@ int pool_place(const char *sandbox) {
     return -1;
 }
 
+void pool_announced(void) { wanted = 1; }
+
 int pool_needs_more(size_t wanted_tasks) {
-    if (!usable || refused) return 0;
+    if (!usable || refused || !wanted) return 0;
     // Each fresh run needs a run directory besides its task directory, and the first run of
     // a job a job directory as well: up to two directories per task.
     return ready_tasks.count < wanted_tasks || ready_directories.count < 2 * wanted_tasks;
 }
 
 int pool_add_one(size_t wanted_tasks) {
-    if (mkdir(pool_directory, 0755) != 0 && errno == ENOENT && mkdir(root, 0755) != 0 && errno != EEXIST) {
-        refused = 1;
-        return -1;
-    }
     if (mkdir(pool_directory, 0755) != 0 && errno != EEXIST) {
         refused = 1;
         return -1;

@@ -20,7 +20,11 @@ void pool_open(const char *sandbox_root);
 // Returns 0 when done, -1 when the caller must create the sandbox itself (empty pool, a path
 // outside the root, an existing sandbox, a filesystem that cannot rename so).
 int pool_place(const char *sandbox);
-// Whether the pool holds fewer entries than `wanted_tasks` ready task directories need.
+// Launches were announced: the pool is worth making before the first of them.
+void pool_announced(void);
+// Whether the pool holds fewer entries than `wanted_tasks` ready task directories need; always
+// false before the first launch under the root or an announcement (an executor that never
+// starts a task there, as in tests, makes none).
 int pool_needs_more(size_t wanted_tasks);
 // Makes one more entry. Returns -1 when the filesystem refuses (the pool then stops growing
 // until a launch succeeds through it again).

@@ -22,6 +22,7 @@ static const char *sandbox_root;
 // Ready task directories kept in the pool while no launch waits: enough for a burst of this
 // many launches to skip creating inodes.
 static size_t pool_wanted = POOL_BASE_SIZE;
+static int announced;                // launches were announced since the preparer last looked
 static size_t unstarted;             // launches submitted and not started yet
 static struct timespec last_start;   // when the latest one started (monotonic)
 #define REFILL_AFTER_NS 200000000L
@@ -78,6 +79,10 @@ static void *run(void *unused) {
     for (;;) {
         pthread_mutex_lock(&lock);
         for (;;) {
+            if (announced) {
+                pool_announced();
+                announced = 0;
+            }
             if (queue_first) break;
             // Refill only once every launch has started and none came for a while: made
             // during a burst, entries would take CPU from the very processes being started.
@@ -174,6 +179,7 @@ void preparer_expect(size_t launches) {
     size_t wanted = launches < POOL_BASE_SIZE ? POOL_BASE_SIZE : launches > POOL_MAX_SIZE ? POOL_MAX_SIZE : launches;
     pthread_mutex_lock(&lock);
     pool_wanted = wanted;
+    if (launches > 0) announced = 1;
     pthread_cond_signal(&submitted);
     pthread_mutex_unlock(&lock);
 }

@@ -28,7 +28,7 @@ struct launch {
 
 // The pool of ready-made sandboxes (pool.h) holds this many task directories at least, and
 // at most this many however many launches a server expects.
-#define POOL_BASE_SIZE 64
+#define POOL_BASE_SIZE 32
 #define POOL_MAX_SIZE 20000
 
 // Starts the thread; `notify_fd` (an eventfd) is written whenever launches become ready.

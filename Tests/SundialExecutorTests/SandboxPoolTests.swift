@@ -40,7 +40,7 @@ struct SandboxPoolTests {
         // The first launch starts the executor, which then fills its pool.
         let first = try await executor.launch(spec(scratch.path + "/sandboxes/warm/run-0/task-0", .shell("true")))
         #expect(await executor.waitForExit(first) == .exited(0))
-        try await Self.waitForPool(scratch, tasks: 64)
+        try await Self.waitForPool(scratch, tasks: 32)
         // Last made, first out.
         func newestFirst(_ kind: Character) -> [String] {
             Self.poolEntries(scratch, kind: kind).sorted { Int($0.dropFirst())! > Int($1.dropFirst())! }

@@ -123,7 +123,10 @@ struct AdoptionTests {
         let scratch = try Scratch()
         let sandbox = scratch.sandbox()
         let first = try scratch.executor()
-        let launched = try await first.launch(spec(sandbox, .shell("sleep 2; echo done; exit 9")))
+        // It runs until the test lets it go: a loaded machine cannot make it end before the
+        // adoption.
+        let gate = scratch.path + "/gate"
+        let launched = try await first.launch(spec(sandbox, .shell("while [ ! -e \(gate) ]; do sleep 0.05; done; echo done; exit 9")))
         try await Task.sleep(for: .milliseconds(100))
 
         // A new server process: a second client that knows only the task id and sandbox.
@@ -134,6 +137,7 @@ struct AdoptionTests {
             return
         }
         #expect(task == launched)
+        try scratch.write("gate", "")
         #expect(await second.waitForExit(task) == .exited(9))
 
         #expect(contents(sandbox + "/stdout") == "done\n")

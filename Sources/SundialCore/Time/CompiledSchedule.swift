@@ -16,17 +16,39 @@ public struct CompiledSchedule: Sendable {
         self.zone = zone
     }
 
+    /// Parses an expression of the given kind in its zone: the one parse behind the engine's
+    /// schedules and every preview. For ISO 8601, `timezone` is Chronos' `scheduleTimeZone`
+    /// (empty: the start's own offset) and an empty start means `now`.
+    public static func compile(
+        kind: ScheduleSpec.Kind, expression: String, timezone: String, now: Instant = .now()
+    ) throws(SchedulePreviewError) -> CompiledSchedule {
+        switch kind {
+        case .cron:
+            guard let zone = TimeZone(identifier: timezone) else {
+                throw SchedulePreviewError(parameter: "timezone", message: "unknown time zone '\(timezone)'")
+            }
+            do {
+                return CompiledSchedule(expression: .cron(try CronExpression.parse(expression)), zone: zone)
+            } catch {
+                throw SchedulePreviewError(parameter: "expression", message: error.description)
+            }
+        case .iso8601:
+            do {
+                let iso = try ISO8601Schedule.parse(expression, scheduleTimeZone: timezone, now: now)
+                return CompiledSchedule(expression: .iso8601(iso), zone: iso.zone)
+            } catch {
+                throw SchedulePreviewError(parameter: "expression", message: error.description)
+            }
+        }
+    }
+
     /// Parses a schedule spec's expression and zone; nil when either is invalid (the spec
     /// was validated on the way in, so that only happens for hand-edited databases).
     public init?(_ spec: ScheduleSpec, now: Instant = .now()) {
-        switch spec.kind {
-        case .cron:
-            guard let zone = TimeZone(identifier: spec.timezone), let cron = try? CronExpression.parse(spec.expression) else { return nil }
-            self.init(expression: .cron(cron), zone: zone)
-        case .iso8601:
-            guard let iso = try? ISO8601Schedule.parse(spec.expression, scheduleTimeZone: spec.timezone, now: now) else { return nil }
-            self.init(expression: .iso8601(iso), zone: iso.zone)
+        guard let compiled = try? Self.compile(kind: spec.kind, expression: spec.expression, timezone: spec.timezone, now: now) else {
+            return nil
         }
+        self = compiled
     }
 
     /// The first fire instant strictly after `instant`.

@@ -25,22 +25,9 @@ public enum SchedulePreview {
     /// Chronos' `scheduleTimeZone` (UTC means the start's own offset), and an empty start is
     /// `now`.
     public static func compile(expression: String, timezone: String, now: Instant = .now()) throws(SchedulePreviewError) -> CompiledSchedule {
-        if expression.hasPrefix("R"), expression.contains("/") {
-            do {
-                let iso = try ISO8601Schedule.parse(expression, scheduleTimeZone: timezone == "UTC" ? "" : timezone, now: now)
-                return CompiledSchedule(expression: .iso8601(iso), zone: iso.zone)
-            } catch {
-                throw SchedulePreviewError(parameter: "expression", message: error.description)
-            }
-        }
-        guard let zone = TimeZone(identifier: timezone) else {
-            throw SchedulePreviewError(parameter: "timezone", message: "unknown time zone '\(timezone)'")
-        }
-        do {
-            return CompiledSchedule(expression: .cron(try CronExpression.parse(expression)), zone: zone)
-        } catch {
-            throw SchedulePreviewError(parameter: "expression", message: error.description)
-        }
+        let iso = expression.hasPrefix("R") && expression.contains("/")
+        return try CompiledSchedule.compile(
+            kind: iso ? .iso8601 : .cron, expression: expression, timezone: iso && timezone == "UTC" ? "" : timezone, now: now)
     }
 
     public static func next(
