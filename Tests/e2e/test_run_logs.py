@@ -2,7 +2,6 @@
 (GET /v1/jobs/{id}/runs/{runId}/logs/stdout?follow=true)."""
 
 import os
-import tempfile
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -12,8 +11,8 @@ class Gate:
     """A file the test creates to let a waiting task go on: output that comes after it can
     only reach the page if the page is still following the stream."""
 
-    def __init__(self):
-        self.path = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-gate-"), "open")
+    def __init__(self, directory):
+        self.path = os.path.join(directory, "open")
 
     def wait_command(self):
         return f"while [ ! -e {self.path} ]; do sleep 0.1; done"
@@ -29,8 +28,8 @@ def create_job(server, prefix, cmd, **run):
     return job_id
 
 
-def test_stdout_follows_live_while_the_task_runs(page, server):
-    gate = Gate()
+def test_stdout_follows_live_while_the_task_runs(page, server, tmp_path):
+    gate = Gate(tmp_path)
     job_id = create_job(server, "live", f"echo first-line; echo to-stderr >&2; {gate.wait_command()}; echo second-line")
     page.open(f"#/jobs/{job_id}")
     page.click("▶ Run now")
@@ -53,8 +52,8 @@ def test_stdout_follows_live_while_the_task_runs(page, server):
     page.screenshot("run-detail-stderr")
 
 
-def test_each_attempt_of_a_restarted_run_has_its_own_log(page, server):
-    marker = os.path.join(tempfile.mkdtemp(prefix="sundial-e2e-retry-"), "tried")
+def test_each_attempt_of_a_restarted_run_has_its_own_log(page, server, tmp_path):
+    marker = os.path.join(tmp_path, "tried")
     # Fails on the first attempt and succeeds on the second (ON_FAILURE restarts it).
     job_id = create_job(
         server, "retry", f"if [ -e {marker} ]; then echo second-attempt; else touch {marker}; echo first-attempt; exit 1; fi",
@@ -80,8 +79,8 @@ def set_hidden(page, hidden):
         "document.dispatchEvent(new Event('visibilitychange'));", hidden)
 
 
-def test_a_hidden_tab_lets_go_of_the_stream_and_resumes_where_it_stopped(page, server):
-    gate = Gate()
+def test_a_hidden_tab_lets_go_of_the_stream_and_resumes_where_it_stopped(page, server, tmp_path):
+    gate = Gate(tmp_path)
     job_id = create_job(server, "hidden", f"echo before-hiding; {gate.wait_command()}; echo while-hidden; sleep 0.5; echo after-showing")
     _, run = server.request("POST", f"/v1/jobs/{job_id}/runs")
     page.open(f"#/jobs/{job_id}/runs/{run['id']}")
