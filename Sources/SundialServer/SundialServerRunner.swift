@@ -65,6 +65,8 @@ public enum SundialServerRunner {
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        // Writes still queued (the engine's background ones) land before the process ends.
+        await store.flush()
         // Running tasks keep the executor (and themselves) alive for the next server.
         await launcher.shutdown()
     }

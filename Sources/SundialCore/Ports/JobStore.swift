@@ -13,6 +13,17 @@ public protocol JobStore: Sendable {
     func missedSlots(job: JobID, limit: Int) async throws(StoreError) -> [MissedSlot]
 }
 
+extension JobStore {
+    /// Returns once every change submitted before the call is written (stores write their
+    /// submissions in order). A server shutting down calls it, so that nothing written in
+    /// the background — a skipped slot's cursor, a missed slot, a finished run — is lost.
+    public func flush() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            submit([]) { _ in done.resume() }
+        }
+    }
+}
+
 public enum StoreChange: Sendable {
     case putJob(JobSpec)
     /// Removes the job with its runs, history and schedule cursors.
