@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "pool.h"
+#include "files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +29,7 @@ static size_t root_length;
 static char pool_directory[PATH_MAX];
 static uint64_t next_number = 1;
 static int usable;  // a root is set and renames into it work
-static int refused; // making an entry failed: no more until a placement succeeds again
+static int refused; // making an entry failed: no more until the next launch under the root
 static int wanted;  // a launch came for the root, or launches were announced: worth keeping a pool
 
 static int push(struct stack *s, uint64_t n) {
@@ -51,15 +52,6 @@ static int pop(struct stack *s, uint64_t *n) {
 
 static void entry_path(char *out, char kind, uint64_t n) {
     snprintf(out, PATH_MAX, "%s/%c%llu", pool_directory, kind, (unsigned long long)n);
-}
-
-static int create_empty_file(const char *directory, const char *name) {
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s", directory, name) >= (int)sizeof path) return -1;
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    close(fd);
-    return 0;
 }
 
 void pool_open(const char *sandbox_root) {
@@ -95,37 +87,20 @@ void pool_open(const char *sandbox_root) {
     closedir(d);
 }
 
-static int parent_of(const char *path, char *out) {
-    size_t n = strlen(path);
-    if (n >= PATH_MAX) return -1;
-    memcpy(out, path, n + 1);
-    char *slash = strrchr(out, '/');
-    if (!slash || slash == out) return -1;
-    *slash = 0;
-    return 0;
-}
-
 // Makes `directory` (below the root) exist: from a pool entry when there is one, its own
 // missing parents first.
 static int make_directory(const char *directory, int depth) {
-    if (strlen(directory) <= root_length || depth > 64) {
-        return mkdir(directory, 0755) == 0 || errno == EEXIST ? 0 : -1;
-    }
+    if (strlen(directory) <= root_length || depth > 64) return make_directories(directory);
     uint64_t n;
-    if (pop(&ready_directories, &n)) {
-        char from[PATH_MAX];
-        entry_path(from, 'd', n);
-        if (renameat2(AT_FDCWD, from, AT_FDCWD, directory, RENAME_NOREPLACE) == 0) return 0;
-        int error = errno;
-        if (access(from, F_OK) == 0) push(&ready_directories, n);
-        if (error == EEXIST) return 0;
-        if (error != ENOENT) {
-            errno = error;
-            return -1;
-        }
-    } else if (mkdir(directory, 0755) == 0 || errno == EEXIST) {
-        return 0;
-    } else if (errno != ENOENT) {
+    if (!pop(&ready_directories, &n)) return make_directories(directory);
+    char from[PATH_MAX];
+    entry_path(from, 'd', n);
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, directory, RENAME_NOREPLACE) == 0) return 0;
+    int error = errno;
+    if (access(from, F_OK) == 0) push(&ready_directories, n);
+    if (error == EEXIST) return 0;
+    if (error != ENOENT) {
+        errno = error;
         return -1;
     }
     // ENOENT: the parent is missing too.
@@ -143,10 +118,7 @@ int pool_place(const char *sandbox) {
     char from[PATH_MAX];
     entry_path(from, 't', n);
     for (int attempt = 0;; attempt++) {
-        if (renameat2(AT_FDCWD, from, AT_FDCWD, sandbox, RENAME_NOREPLACE) == 0) {
-            refused = 0;
-            return 0;
-        }
+        if (renameat2(AT_FDCWD, from, AT_FDCWD, sandbox, RENAME_NOREPLACE) == 0) return 0;
         if (errno != ENOENT || attempt > 0) break;
         char parent[PATH_MAX];
         if (parent_of(sandbox, parent) != 0 || make_directory(parent, 0) != 0) break;
@@ -194,5 +166,3 @@ int pool_add_one(size_t wanted_tasks) {
     }
     return 0;
 }
-
-size_t pool_ready_tasks(void) { return ready_tasks.count; }

@@ -27,9 +27,7 @@ void pool_announced(void);
 // starts a task there, as in tests, makes none).
 int pool_needs_more(size_t wanted_tasks);
 // Makes one more entry. Returns -1 when the filesystem refuses (the pool then stops growing
-// until a launch succeeds through it again).
+// until the next launch under the root).
 int pool_add_one(size_t wanted_tasks);
-// Ready task directories (for tests and the executor's log).
-size_t pool_ready_tasks(void);
 
 #endif

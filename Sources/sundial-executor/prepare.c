@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "prepare.h"
+#include "files.h"
 #include "pool.h"
 
 #include <errno.h>
@@ -27,36 +28,6 @@ static size_t unstarted;             // launches submitted and not started yet
 static struct timespec last_start;   // when the latest one started (monotonic)
 #define REFILL_AFTER_NS 200000000L
 
-// Creates `path` and its missing parents (mode 0755).
-static int make_directories(const char *path) {
-    if (mkdir(path, 0755) == 0 || errno == EEXIST) return 0;
-    if (errno != ENOENT) return -1;
-    char parent[PATH_MAX];
-    size_t n = strlen(path);
-    if (n >= sizeof parent) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(parent, path, n + 1);
-    char *slash = strrchr(parent, '/');
-    if (!slash || slash == parent) return -1;
-    *slash = 0;
-    if (make_directories(parent) != 0) return -1;
-    return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
-}
-
-static int create_file(const char *directory, const char *name) {
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s", directory, name) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    close(fd);
-    return 0;
-}
-
 static void prepare(struct launch *l) {
     const char *stage = NULL;
     if (pool_place(l->sandbox) == 0) {
@@ -65,8 +36,8 @@ static void prepare(struct launch *l) {
     }
     if (make_directories(l->sandbox) != 0) stage = "cannot create sandbox";
     else if (l->have_user && chown(l->sandbox, l->uid, l->gid) != 0) { /* it runs, without writing there */ }
-    if (!stage && create_file(l->sandbox, "stdout") != 0) stage = "cannot create stdout in";
-    if (!stage && create_file(l->sandbox, "stderr") != 0) stage = "cannot create stderr in";
+    if (!stage && create_empty_file(l->sandbox, "stdout") != 0) stage = "cannot create stdout in";
+    if (!stage && create_empty_file(l->sandbox, "stderr") != 0) stage = "cannot create stderr in";
     if (stage) {
         l->failed = 1;
         snprintf(l->message, sizeof l->message, "%s %s: %s", stage, l->sandbox, strerror(errno));

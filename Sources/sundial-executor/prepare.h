@@ -34,8 +34,8 @@ struct launch {
 // Starts the thread; `notify_fd` (an eventfd) is written whenever launches become ready.
 // `sandboxes` is the directory all sandboxes live under, where the pool is kept.
 int preparer_start(int notify_fd, const char *sandboxes);
-// A server expects about this many launches soon (the scheduled runs due in the next
-// minute): the pool grows to match while nothing waits.
+// A server expects about this many launches soon (the scheduled runs due this minute and
+// the two after it): the pool grows to match while nothing waits.
 void preparer_expect(size_t launches);
 // Hands a launch to the thread (ownership passes until it comes back from preparer_take_ready).
 void preparer_submit(struct launch *launch);
