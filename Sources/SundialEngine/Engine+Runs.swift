@@ -130,7 +130,7 @@ extension Engine {
         if state.run.tasks[state.run.tasks.count - 1].startedAt == nil { state.run.tasks[state.run.tasks.count - 1].startedAt = now }
         runs[jobID]?[runID] = state
         metrics.tasksLaunched += 1
-        persistInBackground([.updateRun(state.run)])
+        recordStart(jobID, runID)
         if state.stopRequested { launcher.stop(task) }
         watch(jobID, runID, task)
     }
@@ -223,6 +223,7 @@ extension Engine {
         }
         runs[jobID]?[runID] = nil
         if runs[jobID]?.isEmpty == true { runs[jobID] = nil }
+        unrecordedStarts.remove(RunKey(jobID: jobID, runID: runID))
         var history = histories[jobID] ?? JobHistory()
         history.record(state.run, limit: configuration.historyLimit)
         histories[jobID] = history

@@ -29,6 +29,9 @@ public actor Engine {
     var chronosNames: [String: JobID] = [:]
     /// Children whose dependency-triggered run is being created (not yet in `runs`).
     var pendingDependencyRuns: Set<JobID> = []
+    /// Runs whose task turned RUNNING since the last start write (`recordStart`).
+    var unrecordedStarts: Set<RunKey> = []
+    var startRecordScheduled = false
     /// Decides whether a run's placement constraints hold on this server.
     let placement: ConstraintEvaluator
     var metrics = EngineMetrics()
