@@ -7,6 +7,9 @@ import SundialCore
 struct ArmedSchedules {
     private(set) var byKey: [ScheduleKey: ArmedSchedule] = [:]
     private var dueByMinute: [Int64: Int] = [:]
+    /// Enabled schedules with no instant left (an ISO 8601 `Rn` interval used up): their
+    /// jobs no longer count as scheduled.
+    private(set) var exhausted: Set<ScheduleKey> = []
 
     subscript(key: ScheduleKey) -> ArmedSchedule? {
         get { byKey[key] }
@@ -14,6 +17,7 @@ struct ArmedSchedules {
             if let old = byKey[key]?.next { count(old, by: -1) }
             if let new = newValue?.next { count(new, by: 1) }
             byKey[key] = newValue
+            if let newValue, newValue.spec.enabled, newValue.next == nil { exhausted.insert(key) } else { exhausted.remove(key) }
         }
     }
 

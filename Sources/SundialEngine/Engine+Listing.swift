@@ -14,7 +14,7 @@ extension Engine {
 
     public func listingSnapshot() -> JobListingSnapshot {
         JobListingSnapshot(
-            ids: orderedJobIDs(), jobs: jobs, activeRuns: runs.mapValues(\.count), histories: histories)
+            ids: orderedJobIDs(), jobs: jobs, activeRuns: runs.mapValues(\.count), histories: histories, exhausted: armed.exhausted)
     }
 
     /// Ids in order, sorted again only after the set of jobs changed.
@@ -37,6 +37,7 @@ public struct JobListingSnapshot: Sendable {
     let jobs: [JobID: JobSpec]
     let activeRuns: [JobID: Int]
     let histories: [JobID: JobHistory]
+    let exhausted: Set<ScheduleKey>
 
     /// One page of `query`, with `nextRunAt` left for the engine to fill in. Costs at most
     /// one scan of the group's id range, and only binary searches when nothing is filtered.
@@ -110,7 +111,8 @@ public struct JobListingSnapshot: Sendable {
         if activeRuns[id, default: 0] > 0 { return .running }
         let last = lastRun(of: id)
         if let last, !last.succeeded { return .failed }
-        if jobs[id]?.schedules.contains(where: \.enabled) == true { return .scheduled }
+        let scheduled = jobs[id]?.schedules.contains { $0.enabled && !exhausted.contains(ScheduleKey(jobID: id, scheduleID: $0.id)) }
+        if scheduled == true { return .scheduled }
         return last == nil ? .unscheduled : .completed
     }
 

@@ -71,6 +71,8 @@ extension Engine {
             environment["mesos_task_id"] = taskID.description
             environment["MESOS_TASK_ID"] = taskID.description
             environment["CHRONOS_JOB_RUN_ATTEMPT"] = String(taskID.attempt)
+            // Mesos' agent host in Chronos; here, the server the task runs on.
+            environment["HOST"] = configuration.hostname
         }
         return TaskLaunchRequest(
             jobID: state.run.jobID, runID: state.run.id, taskID: state.run.tasks.last?.id ?? "", spec: state.run.spec,

@@ -6,6 +6,13 @@ public struct JobSnapshot: Sendable {
     public var activeRuns: [JobRun]
     public var history: JobHistory?
     public var nextRunAt: [String: Instant]
+
+    /// It has enabled schedules and none will fire again (Chronos then reports the job
+    /// disabled, as it does once a job's repetitions are used up).
+    public var schedulesExhausted: Bool {
+        let enabled = spec.schedules.filter(\.enabled)
+        return !enabled.isEmpty && enabled.allSatisfy { nextRunAt[$0.id] == nil }
+    }
 }
 
 /// The engine's state as of one actor turn. Copying the dictionaries is O(1) (copy on

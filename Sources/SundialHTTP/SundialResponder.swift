@@ -50,7 +50,11 @@ public struct SundialResponder: HTTPResponder {
             method: request.method, path: path, segments: Array(segments), query: query,
             contentType: request.headers[.contentType], body: body, channel: context.channel)
         if let response = await metronome.handle(routed) { return response }
-        if let response = await chronos.handle(routed) { return response }
+        if var response = await chronos.handle(routed) {
+            // Chronos' CorsFilter: browser pages on other origins read its API.
+            response.headers[.accessControlAllowOrigin] = "*"
+            return response
+        }
         if let response = await native(routed) { return response }
         if let response = webUI.handle(routed, ifNoneMatch: request.headers[.ifNoneMatch]) { return response }
         return MetronomeErrors.unknownRoute(path)

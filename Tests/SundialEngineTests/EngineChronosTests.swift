@@ -28,6 +28,42 @@ import SundialTestSupport
         for request in h.launcher.launched { h.launcher.finish(request.taskID, outcome) }
     }
 
+    /// reference/chronos/vectors.json `task_environment` (MesosTaskBuilderSpec): job AJob,
+    /// owner foo@bar.com, cpus 2, disk 3, mem 5, on host "localport"; the job's own
+    /// variables are added but cannot override Chronos' own.
+    @Test(arguments: [
+        [:],
+        ["FOO": "BAR", "TOM": "JERRY"],
+        ["CHRONOS_RESOURCE_MEM": "10000", "CHRONOS_RESOURCE_DISK": "40000"],
+    ])
+    func taskEnvironmentAsChronosBuildsIt(jobEnvironment: [String: String]) async throws {
+        let due = Instant(millisecondsSinceEpoch: 1_454_467_003_926)
+        var configuration = EngineConfiguration()
+        configuration.hostname = "localport"
+        let h = try await Harness(now: due, configuration: configuration)
+        defer { h.timers.cancel() }
+        // Chronos names keep their case; the Metronome id is lower case.
+        var spec = job("ajob")
+        spec.chronos = ChronosFields(name: "AJob")
+        spec.chronos?.owner = "foo@bar.com"
+        spec.run.cpus = 2
+        spec.run.disk = 3
+        spec.run.mem = 5
+        for (name, value) in jobEnvironment { spec.run.env[name] = .value(value) }
+        _ = try await h.engine.createJob(spec)
+        _ = try await h.engine.startRun(spec.id)
+        #expect(await h.until { h.launcher.launched.count == 1 })
+        let environment = try #require(h.launcher.launched.first).environment
+        var expected = [
+            "mesos_task_id": "ct:1454467003926:0:AJob:", "MESOS_TASK_ID": "ct:1454467003926:0:AJob:",
+            "CHRONOS_JOB_OWNER": "foo@bar.com", "CHRONOS_JOB_NAME": "AJob", "HOST": "localport",
+            "CHRONOS_RESOURCE_MEM": "5.0", "CHRONOS_RESOURCE_CPU": "2.0", "CHRONOS_RESOURCE_DISK": "3.0",
+            "CHRONOS_JOB_RUN_TIME": "1454467003926", "CHRONOS_JOB_RUN_ATTEMPT": "0",
+        ]
+        for (name, value) in jobEnvironment where expected[name] == nil { expected[name] = value }
+        for (name, value) in expected { #expect(environment[name] == value, "\(name)") }
+    }
+
     @Test func repeatCountIsHonouredAcrossARestart() async throws {
         let store = InMemoryJobStore()
         let id = JobID("thrice")!

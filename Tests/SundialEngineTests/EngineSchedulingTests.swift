@@ -23,11 +23,11 @@ import SundialTestSupport
         let engine: Engine
         let timers: Task<Void, Never>
 
-        init(now: Instant, store: InMemoryJobStore = InMemoryJobStore()) async throws {
+        init(now: Instant, store: InMemoryJobStore = InMemoryJobStore(), configuration: EngineConfiguration = EngineConfiguration()) async throws {
             clock = ManualClock(now: now)
             self.store = store
             launcher = FakeLauncher()
-            engine = Engine(store: store, launcher: launcher, clock: clock)
+            engine = Engine(store: store, launcher: launcher, clock: clock, configuration: configuration)
             try await engine.start()
             let engine = self.engine
             timers = Task { await engine.runTimers() }

@@ -23,7 +23,18 @@ public enum JobSpecDecoder {
     /// Expressions are stored in canonical form (`*/1 * * * *` becomes `* * * * *`).
     static func normalized(_ schedule: ScheduleSpec) -> ScheduleSpec {
         var schedule = schedule
-        if schedule.kind == .cron, let cron = try? CronExpression.parse(schedule.expression) { schedule.expression = cron.normalized }
+        switch schedule.kind {
+        case .cron:
+            if let cron = try? CronExpression.parse(schedule.expression) { schedule.expression = cron.normalized }
+        case .iso8601:
+            // An empty start is resolved now, so the stored schedule means the same after a
+            // restart (as the Chronos API does).
+            if schedule.expression.hasPrefix("R") && schedule.expression.contains("//"),
+                let iso = try? ISO8601Schedule.parse(schedule.expression, scheduleTimeZone: schedule.timezone, now: .now())
+            {
+                schedule.expression = iso.description
+            }
+        }
         return schedule
     }
 
@@ -94,9 +105,11 @@ public enum JobSpecDecoder {
         let policy = reader.enumeration(object["concurrencyPolicy"], at: path.key("concurrencyPolicy"), ScheduleSpec.ConcurrencyPolicy.self)
         let enabled = reader.bool(object["enabled"], at: path.key("enabled"))
         guard let id, let cron else { return nil }
-        let kind = stored ? (object["kind"]?.stringValue.flatMap(ScheduleSpec.Kind.init(rawValue:)) ?? .cron) : .cron
+        let kind = stored ? (object["kind"]?.stringValue.flatMap(ScheduleSpec.Kind.init(rawValue:)) ?? .cron) : ScheduleSpec.Kind.of(cron)
+        // An ISO 8601 interval without a zone keeps its start's own offset, as in Chronos.
+        let defaultZone = kind == .iso8601 ? "" : "UTC"
         return ScheduleSpec(
-            id: id, kind: kind, expression: cron, timezone: timezone ?? "UTC", startingDeadlineSeconds: deadline ?? 900,
+            id: id, kind: kind, expression: cron, timezone: timezone ?? defaultZone, startingDeadlineSeconds: deadline ?? 900,
             concurrencyPolicy: policy.flatMap(ScheduleSpec.ConcurrencyPolicy.init(rawValue:)) ?? .ALLOW, enabled: enabled ?? true)
     }
 

@@ -15,6 +15,13 @@ public struct ScheduleSpec: Sendable, Hashable {
         case cron
         /// An ISO 8601 repeating interval `Rn/start/period` (Chronos `schedule`).
         case iso8601
+
+        /// The kind an expression given in one text field is written in: an ISO 8601
+        /// repeating interval starts with `R` and has a `/`; anything else is cron. Lets a
+        /// Metronome client (or the UI) send back a schedule created through Chronos.
+        public static func of(_ expression: String) -> Kind {
+            expression.hasPrefix("R") && expression.contains("/") ? .iso8601 : .cron
+        }
     }
 
     public var id: String

@@ -25,7 +25,7 @@ public enum SchedulePreview {
     /// Chronos' `scheduleTimeZone` (UTC means the start's own offset), and an empty start is
     /// `now`.
     public static func compile(expression: String, timezone: String, now: Instant = .now()) throws(SchedulePreviewError) -> CompiledSchedule {
-        let iso = expression.hasPrefix("R") && expression.contains("/")
+        let iso = ScheduleSpec.Kind.of(expression) == .iso8601
         return try CompiledSchedule.compile(
             kind: iso ? .iso8601 : .cron, expression: expression, timezone: iso && timezone == "UTC" ? "" : timezone, now: now)
     }

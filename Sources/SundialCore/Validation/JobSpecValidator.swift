@@ -45,16 +45,28 @@ public enum JobSpecValidator {
 
     public static func validate(schedule: ScheduleSpec, at path: JSONPath) -> ValidationErrors {
         var errors = ValidationErrors()
-        if schedule.startingDeadlineSeconds < minimumStartingDeadlineSeconds {
+        // Chronos' `epsilon` has no such minimum, and its ISO 8601 schedules must survive a
+        // round trip through this API.
+        if schedule.kind == .cron, schedule.startingDeadlineSeconds < minimumStartingDeadlineSeconds {
             errors.add(path.key("startingDeadline").description, "startingDeadlineSeconds must be at least \(minimumStartingDeadlineSeconds) seconds, got \(schedule.startingDeadlineSeconds)")
         }
-        do {
-            _ = try CronExpression.parse(schedule.cron)
-        } catch {
-            errors.add(path.key("cron").description, "Can not read cron expression \"\(schedule.cron)\": \(error.message)")
-        }
-        if TimeZone(identifier: schedule.timezone) == nil || !isZoneName(schedule.timezone) {
-            errors.add(path.key("timezone").description, "No time zone found with this id: \"\(schedule.timezone)\"")
+        switch schedule.kind {
+        case .cron:
+            do {
+                _ = try CronExpression.parse(schedule.cron)
+            } catch {
+                errors.add(path.key("cron").description, "Can not read cron expression \"\(schedule.cron)\": \(error.message)")
+            }
+            if TimeZone(identifier: schedule.timezone) == nil || !isZoneName(schedule.timezone) {
+                errors.add(path.key("timezone").description, "No time zone found with this id: \"\(schedule.timezone)\"")
+            }
+        case .iso8601:
+            // Chronos' rules: the zone is a `scheduleTimeZone` (empty: the start's offset).
+            do {
+                _ = try CompiledSchedule.compile(kind: .iso8601, expression: schedule.expression, timezone: schedule.timezone)
+            } catch {
+                errors.add(path.key("cron").description, "Can not read ISO 8601 repeating interval \"\(schedule.cron)\": \(error.message)")
+            }
         }
         return errors
     }

@@ -57,6 +57,13 @@ struct ChronosRoutes: Sendable {
 
     // MARK: Create and update
 
+    /// A job with neither schedule nor parents (created through Metronome) reads back with
+    /// `"parents": []`; a Chronos client sending that back updates it instead of failing.
+    func isManualOnly(_ name: String) async -> Bool {
+        guard let job = await engine.job(chronosName: name) else { return false }
+        return job.schedules.isEmpty && job.dependencies.isEmpty
+    }
+
     /// `POST /iso8601` and `/dependency`: an upsert by name with full replacement.
     func upsert(_ request: RoutedRequest, dependency: Bool) async -> Response {
         let json: JSONValue
@@ -71,7 +78,9 @@ struct ChronosRoutes: Sendable {
             return ChronosErrors.badRequest("requirement failed: a dependent job needs 'parents'")
         }
         if let parents = decoded.parents {
-            if dependency, parents.isEmpty { return ChronosErrors.badRequest("requirement failed: 'parents' must not be empty") }
+            if dependency, parents.isEmpty, !(await isManualOnly(decoded.name)) {
+                return ChronosErrors.badRequest("requirement failed: 'parents' must not be empty")
+            }
             for parent in parents {
                 guard let job = await engine.job(chronosName: parent) else {
                     return ChronosErrors.badRequest("JobSchedule \(decoded.name) does not have all parents defined!")
@@ -122,7 +131,8 @@ struct ChronosRoutes: Sendable {
 
     func encode(_ snapshot: JobSnapshot, names: [JobID: String]) -> JSONObject {
         ChronosJobEncoder.encode(
-            snapshot.spec, history: snapshot.history ?? JobHistory(), parentNames: snapshot.spec.dependencies.map { names[$0] ?? $0.rawValue })
+            snapshot.spec, history: snapshot.history ?? JobHistory(), parentNames: snapshot.spec.dependencies.map { names[$0] ?? $0.rawValue },
+            exhausted: snapshot.schedulesExhausted)
     }
 
     func namesByID(_ snapshots: [JobSnapshot]) -> [JobID: String] {
@@ -198,7 +208,7 @@ struct ChronosRoutes: Sendable {
                 "state": .string(await runState(snapshot.spec.id)),
                 "schedule": .string(schedule?.expression ?? ""),
                 "parents": .array(schedule == nil ? snapshot.spec.dependencies.map { .string(names[$0] ?? $0.rawValue) } : []),
-                "disabled": .bool(ChronosJobEncoder.isDisabled(snapshot.spec)),
+                "disabled": .bool(ChronosJobEncoder.isDisabled(snapshot.spec) || snapshot.schedulesExhausted),
             ])))
         }
         return HTTPReply.json(.ok, JSONObject(["jobs": .array(items)]))

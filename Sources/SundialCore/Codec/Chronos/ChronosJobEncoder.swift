@@ -29,7 +29,8 @@ public enum ChronosJobEncoder {
         return max(1, history.failedFinishedRuns.filter { $0.finishedAt > lastSuccess }.count)
     }
 
-    public static func encode(_ job: JobSpec, history: JobHistory, parentNames: [String]) -> JSONObject {
+    /// `exhausted`: the job's schedule has no repetition left; Chronos then disables it.
+    public static func encode(_ job: JobSpec, history: JobHistory, parentNames: [String], exhausted: Bool = false) -> JSONObject {
         let chronos = job.chronos ?? ChronosFields(name: job.id.rawValue)
         let (command, shell, arguments) = command(of: job)
         let schedule = job.schedules.first
@@ -52,7 +53,7 @@ public enum ChronosJobEncoder {
         o["cpus"] = .number(job.run.cpus)
         o["disk"] = .number(job.run.disk)
         o["mem"] = .number(job.run.mem)
-        o["disabled"] = .bool(isDisabled(job))
+        o["disabled"] = .bool(isDisabled(job) || exhausted)
         o["softError"] = .bool(chronos.softError)
         o["dataProcessingJobType"] = .bool(chronos.dataProcessingJobType)
         o["errorsSinceLastSuccess"] = .number(Double(errorsSinceLastSuccess(history)))
