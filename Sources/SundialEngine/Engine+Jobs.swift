@@ -44,6 +44,7 @@ extension Engine {
         changes += cursorChanges(from: previous.schedules, to: updated.schedules, job: spec.id, now: now)
         try await persist(changes)
         install(updated, previous: previous, now: now)
+        reconsiderQueuedRuns(of: updated)
         return updated
     }
 
@@ -102,6 +103,11 @@ extension Engine {
         guard var job = jobs[id] else { throw .jobNotFound(id) }
         if job.schedules.contains(where: { $0.id == schedule.id }) { throw .scheduleExists(schedule.id) }
         if !job.schedules.isEmpty { throw .tooManySchedules }
+        if !job.dependencies.isEmpty {
+            var errors = ValidationErrors()
+            errors.add("/", "Jobs may not have both dependencies and schedules specified")
+            throw .invalid(errors)
+        }
         let previous = job
         job.schedules.append(schedule)
         let now = clock.now()

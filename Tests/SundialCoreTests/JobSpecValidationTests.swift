@@ -126,4 +126,26 @@ import Testing
         #expect(history.successfulFinishedRuns.map(\.id.rawValue) == ["r4", "r2"])
         #expect(history.lastSuccessAt == Instant(millisecondsSinceEpoch: 5))
     }
+
+    /// Inputs Metronome's schema lets through but that would fail every run at launch are
+    /// refused when the job is written, at their own path.
+    @Test func inputsThatCouldNeverLaunchAreRefusedAtTheirPaths() throws {
+        func job(_ run: String, id: String = "a") -> String { #"{"id":"\#(id)","run":{"cpus":0.1,"mem":32,"disk":0,\#(run)}}"# }
+        #expect(try paths(job(#""cmd":"x","env":{"":"v"}"#)) == ["/run/env/"])
+        #expect(try paths(job(#""cmd":"x","env":{"A=B":"v","OK":"v"}"#)) == ["/run/env/A=B"])
+        #expect(try paths(job(#""cmd":"x","user":"""#)) == ["/run/user"])
+        #expect(try paths(job(#""cmd":"x","artifacts":[{"uri":"https://a/b"},{"uri":""},{"uri":"ftp://a/b"},{"uri":"FILE:///tmp/x"}]"#))
+            == ["/run/artifacts(1)/uri", "/run/artifacts(2)/uri"])
+        #expect(try paths(job(#""cmd":"x","env":{"S":{"secret":"s"}},"secrets":{"s":{"source":""}}"#)) == ["/run/secrets/s/source"])
+        let long = String(repeating: "a", count: JobID.maximumLength + 1)
+        #expect(try paths(job(#""cmd":"x""#, id: long)) == ["/id"])
+        #expect(try paths(job(#""cmd":"x""#, id: String(repeating: "a", count: JobID.maximumLength))) == [])
+    }
+
+    /// The issue's "args without a shell": `args` alone is something to run.
+    @Test func argsAloneAreSomethingToRun() throws {
+        let spec = try decode(#"{"id":"a","run":{"args":["/bin/echo","hi"],"cpus":0.1,"mem":32,"disk":0}}"#)
+        #expect(spec.run.cmd == nil && spec.run.args == ["/bin/echo", "hi"])
+        #expect(try errors(#"{"id":"a","run":{"args":[],"cpus":0.1,"mem":32,"disk":0}}"#).entries.first?.errors == ["Cmd, Docker or UCR image must be specified"])
+    }
 }

@@ -233,4 +233,27 @@ import SundialTestSupport
         #expect(stopped.status == .FAILED)
         #expect(await engine.queuedRuns().isEmpty)
     }
+
+    @Test func aQueuedRunStartsOnceItsJobsConstraintsAreFixed() async throws {
+        let h = try await Harness(now: start, configuration: EngineConfiguration(hostname: "box-1"))
+        defer { h.timers.cancel() }
+        let id = JobID("misplaced")!
+        _ = try await h.engine.createJob(job("misplaced", constraints: [Constraint(attribute: "hostname", op: .IS, value: "box-2")]))
+        let queued = try await h.engine.startRun(id)
+        await h.settle()
+        #expect(h.launcher.launched.isEmpty)
+        // An unrelated change leaves it queued.
+        var renamed = try #require(await h.engine.job(id))
+        renamed.description = "still elsewhere"
+        _ = try await h.engine.updateJob(renamed, keepSchedules: true)
+        await h.settle()
+        #expect(h.launcher.launched.isEmpty)
+        var fixed = renamed
+        fixed.run.placement.constraints = [Constraint(attribute: "hostname", op: .IS, value: "box-1")]
+        _ = try await h.engine.updateJob(fixed, keepSchedules: true)
+        #expect(await h.until { h.launcher.launched.count == 1 })
+        #expect(h.launcher.launched.first?.runID == queued.id)
+        #expect(await h.engine.queuedRuns().isEmpty)
+        #expect(h.store.storedRuns(of: id).first?.spec.placement == fixed.run.placement)
+    }
 }

@@ -42,6 +42,25 @@ import SundialCore
         let final = try await finished(server, "boxed", run)
         #expect(final["status"] == "FAILED")
         #expect(final["tasks"]?.arrayValue?.first?["status"] == "TASK_FAILED")
+        // Why it failed is on the task: there is no log to read.
+        #expect(final["tasks"]?.arrayValue?.first?["message"]?.stringValue?.contains("container images are not executed yet") == true)
+        let logs = try await CLIProcess.run(["job", "logs", "boxed", run], url: server.url)
+        #expect(logs.status != 0 && logs.stderr.contains("has no log: container images are not executed yet"), "\(logs)")
+        let shown = try await CLIProcess.run(["job", "show", "runs", "boxed", "--run-id", run], url: server.url)
+        #expect(shown.stdout.contains("TASK_FAILED: container images are not executed yet"), "\(shown)")
+    }
+
+    @Test func argsAloneRunWithoutAShell() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let job = #"{"id":"argv","run":{"args":["/bin/echo","$HOME","a  b"],"cpus":0.1,"mem":32,"disk":0}}"#
+        #expect(try await server.post("/v1/jobs", job).status == 201)
+        let run = try #require(try await server.post("/v1/jobs/argv/runs").json["id"]?.stringValue)
+        let final = try await finished(server, "argv", run)
+        #expect(final["status"] == "SUCCESS")
+        #expect(final["tasks"]?.arrayValue?.first?["exitCode"] == 0)
+        // No shell: `$HOME` is not expanded and the spaces stay.
+        #expect(try stdout(server, job: "argv", run: run) == "$HOME a  b\n")
     }
 
     @Test func failingCommandFailsTheRun() async throws {
@@ -52,6 +71,7 @@ import SundialCore
         let final = try await finished(server, "fails", run)
         #expect(final["status"] == "FAILED")
         #expect(final["tasks"]?.arrayValue?.first?["status"] == "TASK_FAILED")
+        #expect(final["tasks"]?.arrayValue?.first?["exitCode"] == 3)
         let summary = try await server.get("/v1/jobs/fails?embed=historySummary").json["historySummary"]
         #expect(summary?["failureCount"] == 1)
         #expect(summary?["successCount"] == 0)

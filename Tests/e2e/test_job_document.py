@@ -22,6 +22,10 @@ DOCUMENTS = [
                        "concurrencyPolicy": "FORBID", "enabled": False}],
         "dependencies": [{"id": "prod.parent"}],
     },
+    # A job created through Chronos: an ISO 8601 interval keeping its start's own offset.
+    {"id": "chronos-iso", "run": {"cmd": "true", "cpus": 0.1, "mem": 128, "disk": 256},
+     "schedules": [{"id": "chronos", "cron": "R/2030-03-01T13:00:00-04:00/P1D", "timezone": "", "startingDeadlineSeconds": 30,
+                    "concurrencyPolicy": "FORBID", "enabled": True}]},
     {"id": "ucr", "run": {"cpus": 0.1, "mem": 32, "disk": 0, "ucr": {"image": {"id": "alpine", "kind": "docker", "forcePull": True}, "privileged": False}}},
 ]
 

@@ -110,6 +110,20 @@ def test_delete_of_a_running_job_needs_stop_current_runs(page, server):
     assert server.request("GET", f"/v1/jobs/{job_id}")[0] == 404
 
 
+def test_delete_of_a_parent_says_which_jobs_depend_on_it(page, server):
+    parent, child = unique("parent"), unique("child")
+    server.request("POST", "/v1/jobs", {"id": parent, "run": {"cmd": "true", "cpus": 0.1, "mem": 32, "disk": 0}})
+    server.request("POST", "/v1/jobs", {"id": child, "run": {"cmd": "true", "cpus": 0.1, "mem": 32, "disk": 0},
+                                        "dependencies": [{"id": parent}]})
+    page.open(f"#/jobs/{parent}")
+    page.wait_heading(parent)
+    page.click("Delete")
+    page.click("Delete job")
+    error = page.wait(lambda d: d.find_element(By.CSS_SELECTOR, "dialog[open] .field-error").text, "no 409 shown")
+    assert child in error and "from their dependencies" in error and "Stop current runs" not in error
+    assert server.request("GET", f"/v1/jobs/{parent}")[0] == 200
+
+
 def test_keyboard_reaches_the_form_and_submits(page, server):
     job_id = unique("keyboard")
     page.open("#/jobs")

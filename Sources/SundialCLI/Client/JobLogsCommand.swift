@@ -29,7 +29,25 @@ struct JobLogsCommand: AsyncParsableCommand {
         if let lines { query.append(("tail", String(lines))) }
         if follow { query.append(("follow", "true")) }
         let path = "/v1/jobs/\(SundialClient.segment(id))/runs/\(SundialClient.segment(run))/logs/\(stderr ? "stderr" : "stdout")"
-        _ = try await client.send(.GET, path, query: query, body: nil) { chunk in Output.write(chunk.readableBytesView) }
+        do {
+            _ = try await client.send(.GET, path, query: query, body: nil) { chunk in Output.write(chunk.readableBytesView) }
+        } catch {
+            throw await Self.explained(error, job: id, run: run, client: client)
+        }
+    }
+
+    /// A task that never started has no log (404); what stopped it is on the run, so say that
+    /// instead of "Log not found".
+    static func explained(_ original: ClientError, job: String, run: String, client: SundialClient) async -> ClientError {
+        guard case .server(let status, _, _) = original, status == 404,
+            let reasons = try? await taskMessages(job: job, run: run, client: client), !reasons.isEmpty
+        else { return original }
+        return ClientError.usage("run \(run) has no log: " + reasons.joined(separator: "; "))
+    }
+
+    static func taskMessages(job: String, run: String, client: SundialClient) async throws(ClientError) -> [String] {
+        let answer = try await client.get("/v1/jobs/\(SundialClient.segment(job))/runs/\(SundialClient.segment(run))")
+        return (answer["tasks"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
     }
 
     /// The run started last, active or finished.

@@ -69,13 +69,23 @@ struct JobShowRunsCommand: AsyncParsableCommand {
         let runs = runID == nil ? answer.arrayValue ?? [] : [answer]
         format.emit(answer, ids: runs.map { $0["id"]?.stringValue ?? "" }) {
             Output.table(["ID", "STATUS", "STARTED", "FINISHED", "TASKS"], runs.map { run in
-                let tasks = (run["tasks"]?.arrayValue ?? []).map { "\($0["id"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "")" }
+                let tasks = (run["tasks"]?.arrayValue ?? []).map(Self.describe)
                 return [
                     run["id"]?.stringValue ?? "", run["status"]?.stringValue ?? "", Output.instant(run["createdAt"]),
                     Output.instant(run["completedAt"]), tasks.joined(separator: ", "),
                 ]
             })
         }
+    }
+}
+
+extension JobShowRunsCommand {
+    /// `<task id> <status>`, then how it ended when known: `exit 3`, or the reason it failed.
+    static func describe(_ task: JSONValue) -> String {
+        var text = "\(task["id"]?.stringValue ?? "") \(task["status"]?.stringValue ?? "")"
+        if let code = task["exitCode"]?.numberValue { text += " exit \(Int(code))" }
+        if let message = task["message"]?.stringValue { text += ": \(message)" }
+        return text
     }
 }
 

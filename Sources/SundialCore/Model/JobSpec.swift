@@ -63,6 +63,10 @@ public struct JobID: Sendable, Hashable, Comparable, CustomStringConvertible {
         return String(rawValue[..<dot])
     }
 
+    /// The longest id: a task's sandbox directory is named after its job id plus about 36
+    /// characters, and a file name has at most 255 bytes.
+    public static let maximumLength = 200
+
     public static func isValid(_ text: String) -> Bool {
         guard !text.isEmpty else { return false }
         return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(isValidSegment)

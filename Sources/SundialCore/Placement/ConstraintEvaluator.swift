@@ -21,8 +21,9 @@ public struct ConstraintEvaluator: Sendable {
     }
 
     public func matches(_ constraint: Constraint) -> Bool {
+        // Metronome accepts a constraint without `value` and ignores it at launch.
+        guard let expected = constraint.value else { return true }
         guard let actual = attributes[constraint.attribute] else { return false }
-        let expected = constraint.value ?? ""
         switch constraint.op {
         case .IS: return actual == expected
         case .LIKE: return Self.fullMatch(expected, actual) ?? false

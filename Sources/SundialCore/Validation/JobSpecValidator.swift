@@ -9,9 +9,14 @@ public enum JobSpecValidator {
         var errors = ValidationErrors()
         let run = job.run
         let root = "/"
-        if run.cmd == nil && run.docker == nil && run.ucr == nil {
+        if job.id.rawValue.utf8.count > JobID.maximumLength {
+            errors.add("/id", "must be at most \(JobID.maximumLength) characters long")
+        }
+        // `args` alone is a command run without a shell (args[0] is the executable).
+        if run.cmd == nil && run.docker == nil && run.ucr == nil && (run.args ?? []).isEmpty {
             errors.add(root, "Cmd, Docker or UCR image must be specified")
         }
+        validateLaunchInputs(run, into: &errors)
         if run.docker != nil && run.ucr != nil {
             errors.add(root, "Either Docker or UCR should be provided, but not both")
         }
@@ -75,6 +80,29 @@ public enum JobSpecValidator {
     static func isZoneName(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first else { return false }
         return CharacterSet.letters.contains(first)
+    }
+
+    /// What would otherwise be accepted and then fail every run at launch.
+    static func validateLaunchInputs(_ run: RunSpec, into errors: inout ValidationErrors) {
+        let env = JSONPath.root.key("run").key("env")
+        for name in run.env.keys.sorted() where name.isEmpty || name.contains("=") || name.contains("\0") {
+            errors.add(env.key(name).description, "An environment variable name must be non-empty and contain neither '=' nor NUL")
+        }
+        for (name, value) in run.env.sorted(by: { $0.key < $1.key }) {
+            if case .value(let text) = value, text.contains("\0") { errors.add(env.key(name).description, "A value may not contain NUL") }
+        }
+        if let user = run.user, user.isEmpty {
+            errors.add("/run/user", "must not be empty: leave it out to run as the server's user")
+        }
+        for (i, artifact) in run.artifacts.enumerated() {
+            let scheme = artifact.uri.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+            if !artifact.uri.contains(":") || !["http", "https", "file"].contains(scheme) {
+                errors.add("/run/artifacts(\(i))/uri", "Unsupported URI \"\(artifact.uri)\": use an http, https or file URI")
+            }
+        }
+        for name in run.secrets.keys.sorted() where run.secrets[name]!.source.isEmpty {
+            errors.add(JSONPath.root.key("run").key("secrets").key(name).key("source").description, "must not be empty")
+        }
     }
 
     static func validateSecrets(_ run: RunSpec, into errors: inout ValidationErrors) {

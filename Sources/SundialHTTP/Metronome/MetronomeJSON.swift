@@ -25,6 +25,10 @@ enum MetronomeJSON {
         o["status"] = .string(task.status.rawValue)
         if let startedAt = task.startedAt { o["startedAt"] = .string(startedAt.metronomeFormat) }
         if let completedAt = task.completedAt { o["completedAt"] = .string(completedAt.metronomeFormat) }
+        // Sundial additions, written only when known: why a task failed (it may never have
+        // started, so there is no log to read) and how its process ended.
+        if let exitCode = task.exitCode { o["exitCode"] = .number(Double(exitCode)) }
+        if let message = task.message { o["message"] = .string(message) }
         return .object(o)
     }
 

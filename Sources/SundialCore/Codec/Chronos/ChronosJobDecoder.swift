@@ -12,6 +12,9 @@ public enum ChronosJobDecoder {
         guard ChronosDefaults.isValidName(name) else {
             throw .requirement("the job's name is invalid. Allowed names: '([\\w\\.-]+)'")
         }
+        guard name.utf8.count <= JobID.maximumLength else {
+            throw .requirement("the job's name is longer than \(JobID.maximumLength) characters")
+        }
         var fields = ChronosFields(name: name)
         fields.arguments = r.strings("arguments")
         fields.executor = r.string("executor")

@@ -37,11 +37,18 @@ export function confirmDelete(jobId, activeRuns) {
         notify(`Deleted ${jobId}.`, 'success');
         finish(true);
       } catch (error) {
-        message.textContent = error.status === 409 && !stop.checked
-          ? `${error.message} Tick "Stop current runs" to delete it anyway.`
-          : error.message;
+        // Two conflicts answer 409: active runs (stopping them helps) and jobs depending
+        // on this one (nothing here helps: they must drop the dependency first).
+        const dependants = error.status === 409 && /dependency on/.test(error.message);
+        if (dependants) {
+          message.textContent = `${error.message} Remove ${jobId} from their dependencies first.`;
+        } else if (error.status === 409 && !stop.checked) {
+          message.textContent = `${error.message} Tick "Stop current runs" to delete it anyway.`;
+        } else {
+          message.textContent = error.message;
+        }
         message.hidden = false;
-        if (error.status === 409) stop.focus();
+        if (error.status === 409 && !dependants) stop.focus();
       } finally {
         confirm.disabled = false;
       }

@@ -142,11 +142,15 @@ export function fromForm(form, base = {}) {
   if (form.hasSchedule) {
     const previous = base.schedules?.[0] ?? {};
     const { nextRunAt, ...kept } = previous;
+    const cron = form.schedule.cron.trim();
+    // An ISO 8601 interval (a Chronos job) without a zone keeps its start's own offset;
+    // writing UTC there would move it.
+    const interval = cron.startsWith('R') && cron.includes('/');
     doc.schedules = [{
       ...kept,
       id: form.schedule.id.trim(),
-      cron: form.schedule.cron.trim(),
-      timezone: form.schedule.timezone.trim() || 'UTC',
+      cron,
+      timezone: form.schedule.timezone.trim() || (interval ? '' : 'UTC'),
       startingDeadlineSeconds: numberOrText(form.schedule.startingDeadlineSeconds) ?? DEFAULT_SCHEDULE.startingDeadlineSeconds,
       concurrencyPolicy: form.schedule.concurrencyPolicy,
       enabled: form.schedule.enabled,
