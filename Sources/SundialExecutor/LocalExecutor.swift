@@ -67,8 +67,8 @@ public final class LocalExecutor: Sendable {
 
     /// Creates the sandbox and fetches the artifacts into it: http and https through URLSession;
     /// `file://` URIs and absolute paths by copy. With `extract`, `.tar .tar.gz .tgz .tar.bz2 .tar.xz`
-    /// are unpacked by `/bin/tar` and `.zip` by ZIPFoundation, into the sandbox. `executable` adds
-    /// the x bits; `cache` keeps a copy keyed by URI in the cache directory and reuses it.
+    /// are unpacked by `/bin/tar` and `.zip` by ZIPFoundation, into the sandbox, in order: later
+    /// artifacts replace files of earlier ones. `executable` adds the x bits; `cache` keeps a copy keyed by URI in the cache directory and reuses it.
     /// When the task will run as another user (server is root), the sandbox's content is chowned to it.
     public func prepare(_ spec: TaskLaunchSpec) async throws(ExecutorError) {
         let sandbox = try SandboxFiles.normalize(spec.sandbox)
