@@ -15,7 +15,8 @@ import Glibc
 ///   cwd = sandbox, fd 0 = /dev/null, fd 1/2 appended to `<sandbox>/stdout` and `<sandbox>/stderr`.
 /// - Exit statuses stay with the executor until `forget`, so one that arrives while no server
 ///   listens is still reported to the next one.
-/// - If the executor itself dies, its tasks die with it (parent-death signal) and are `.lost`.
+/// - If the executor itself dies, its tasks die with it (their main processes by their
+///   parent-death signal, the rest of their process groups by the executor's guardian) and are `.lost`.
 public final class LocalExecutor: Sendable {
     public let executorPath: String
     public let stateDirectory: String

@@ -9,6 +9,8 @@
 // - Runs in a session of its own (the server spawns it with setsid), ignores SIGINT, SIGHUP,
 //   SIGTERM and SIGPIPE, and is a child subreaper: whatever a task leaves behind is reparented
 //   here and reaped, so no zombies accumulate.
+// - The process the server spawns forks the executor off and stays behind as its guardian
+//   (guardian.h): if the executor dies, the process groups of its tasks are killed.
 // - When a task's main process exits, the rest of its process group is SIGKILLed, and the exit
 //   status is sent to every connected server and kept until a server acknowledges it.
 // - Exits when a server asks it to while it is idle ('X'), after 10 s without any server,
@@ -67,6 +69,21 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (flock(lock, LOCK_EX | LOCK_NB) != 0) return 0;  // another executor serves this directory
+
+    // Inherited by the guardian too.
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    // From here on we are the executor; the process the server spawned is our guardian.
+    if (guardian_start(lock) != 0) {
+        perror("sundial-executor: guardian");
+        return 1;
+    }
     char pid_text[32];
     int pid_length = snprintf(pid_text, sizeof pid_text, "%d\n", (int)getpid());
     if (ftruncate(lock, 0) != 0 || pwrite(lock, pid_text, (size_t)pid_length, 0) != pid_length) {
@@ -78,14 +95,6 @@ int main(int argc, char **argv) {
     if (errno != 0) task_nice = 0;
     if (setpriority(PRIO_PROCESS, 0, task_nice - 10) != 0) { /* not root: same priority as the tasks */ }
 
-    signal(SIGINT, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
     signal_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
