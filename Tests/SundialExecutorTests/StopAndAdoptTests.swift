@@ -240,6 +240,28 @@ struct AdoptionTests {
         #expect(processExists(escaped) && !contents("/proc/\(escaped)/stat").contains(") Z "))
     }
 
+    /// A killed executor's lock is released by the kernel only after its sockets are closed, so
+    /// a server that saw the connection end may start the next executor while the lock is
+    /// still held for a moment: the new one waits for it instead of leaving the server without
+    /// an executor (and every launch waiting for one) for its whole connect timeout.
+    @Test func executorStartedWhileTheLockIsStillHeldWaitsForIt() async throws {
+        let scratch = try Scratch()
+        // Stands in for the executor that is still exiting.
+        let lock = open(scratch.path + "/executor.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(flock(lock, LOCK_EX) == 0)
+        let releaser = Task {
+            try await Task.sleep(for: .milliseconds(300))
+            close(lock)
+        }
+        let executor = try scratch.executor()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("exit 4")))
+        #expect(await executor.waitForExit(task) == .exited(4))
+        #expect(clock.now - started < .seconds(5))
+        try await releaser.value
+    }
+
     @Test func shutdownEndsAnIdleExecutorAndReapsIt() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()
