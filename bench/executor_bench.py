@@ -98,13 +98,16 @@ def main():
             elif kind == "f":
                 sys.exit(f"launch failed: {fields}")
         ended = time.monotonic()
-        cpu = cpu_seconds(executor.pid)
-        threads = {t: cpu_seconds(f"{executor.pid}/task/{t}") for t in os.listdir(f"/proc/{executor.pid}/task")}
+        # The process spawned above stays as the executor's guardian; the executor proper
+        # writes its pid into the lock file (an older executor is the spawned process itself).
+        pid = int(open(os.path.join(data, "executor.lock")).read())
+        cpu = cpu_seconds(pid)
+        threads = {t: cpu_seconds(f"{pid}/task/{t}") for t in os.listdir(f"/proc/{pid}/task")}
         print(f"{count} tasks of `true`: all started after {all_launched - began:.2f} s "
               f"({count / (all_launched - began):.0f}/s), all exited after {ended - began:.2f} s "
               f"({count / (ended - began):.0f}/s); executor CPU {cpu:.2f} s "
               f"({cpu / count * 1e6:.0f} µs per task: "
-              + ", ".join(f"{'main thread' if int(t) == executor.pid else 'sandbox preparer'} {c:.2f} s" for t, c in threads.items())
+              + ", ".join(f"{'main thread' if int(t) == pid else 'sandbox preparer'} {c:.2f} s" for t, c in threads.items())
               + f"); load average {os.getloadavg()[0]:.2f}")
         sock.sendall(b"".join(frame("A", f"t{i}") for i in range(count)) + frame("X"))
         executor.wait(timeout=10)

@@ -1,6 +1,5 @@
 import CSundialExecutor
 import Foundation
-import ZIPFoundation
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -172,14 +171,8 @@ struct ArtifactFetcher: Sendable {
     private func extract(_ archive: String, kind: ArchiveKind, into directory: String) async throws(ExecutorError) {
         switch kind {
         case .zip:
-            try await offload { () throws(ExecutorError) in
-                do {
-                    try FileManager.default.unzipItem(
-                        at: URL(fileURLWithPath: archive), to: URL(fileURLWithPath: directory))
-                } catch {
-                    throw ExecutorError(.extractFailed, "cannot unzip \(archive): \(error)")
-                }
-            }
+            // Over what earlier artifacts unpacked, as tar does (ZipExtraction).
+            try await offload { () throws(ExecutorError) in try ZipExtraction.unzip(archive, into: directory) }
         case .tar:
             // GNU tar detects gzip/bzip2/xz by itself; as root it would keep the archive's owners.
             let log = directory + "/.sundial-extract.log"

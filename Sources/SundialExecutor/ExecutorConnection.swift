@@ -36,7 +36,8 @@ final class ExecutorConnection: Sendable {
         var exitReplies: [CheckedContinuation<Bool, Never>] = []
         /// The latest `expect`: sent again to an executor reached after a reconnect.
         var expectedLaunches = 0
-        /// The executor this connection started, when it is still our child.
+        /// The executor this connection started, when it is still our child: the process we
+        /// spawned, which forks the executor proper and stays as its guardian until it has exited.
         var spawnedPID: Int32?
         /// No new requests (after `shutdown` or `close`).
         var closed = false

@@ -15,7 +15,8 @@ import Glibc
 ///   cwd = sandbox, fd 0 = /dev/null, fd 1/2 appended to `<sandbox>/stdout` and `<sandbox>/stderr`.
 /// - Exit statuses stay with the executor until `forget`, so one that arrives while no server
 ///   listens is still reported to the next one.
-/// - If the executor itself dies, its tasks die with it (parent-death signal) and are `.lost`.
+/// - If the executor itself dies, its tasks die with it (their main processes by their
+///   parent-death signal, the rest of their process groups by the executor's guardian) and are `.lost`.
 public final class LocalExecutor: Sendable {
     public let executorPath: String
     public let stateDirectory: String
@@ -67,8 +68,8 @@ public final class LocalExecutor: Sendable {
 
     /// Creates the sandbox and fetches the artifacts into it: http and https through URLSession;
     /// `file://` URIs and absolute paths by copy. With `extract`, `.tar .tar.gz .tgz .tar.bz2 .tar.xz`
-    /// are unpacked by `/bin/tar` and `.zip` by ZIPFoundation, into the sandbox. `executable` adds
-    /// the x bits; `cache` keeps a copy keyed by URI in the cache directory and reuses it.
+    /// are unpacked by `/bin/tar` and `.zip` by ZIPFoundation, into the sandbox, in order: later
+    /// artifacts replace files of earlier ones. `executable` adds the x bits; `cache` keeps a copy keyed by URI in the cache directory and reuses it.
     /// When the task will run as another user (server is root), the sandbox's content is chowned to it.
     public func prepare(_ spec: TaskLaunchSpec) async throws(ExecutorError) {
         let sandbox = try SandboxFiles.normalize(spec.sandbox)

@@ -5,6 +5,7 @@
 #define SUNDIAL_EXECUTOR_H
 
 #include "connections.h"
+#include "guardian.h"
 #include "prepare.h"
 #include "protocol.h"
 #include "spawn.h"

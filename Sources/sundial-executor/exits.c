@@ -33,7 +33,10 @@ void reap(void) {
         if (info.si_pid == 0) return;
         pid_t pid = info.si_pid;
         struct task *t = tasks_find_pid(&tasks, pid);
-        if (t) kill(-pid, SIGKILL);  // the task is over when its main process is
+        if (t) {
+            kill(-pid, SIGKILL);  // the task is over when its main process is
+            guardian_unmark(pid);  // before the pid is free again
+        }
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         if (!t) continue;  // something a task left behind

@@ -5,10 +5,13 @@
 // Usage (spawned by the server, never by hand): sundial-executor DATA_DIR
 //
 // - Serves the protocol of protocol.h on DATA_DIR/executor-v1.sock; one executor per data
-//   directory (flock on DATA_DIR/executor.lock, which holds our pid). A second one exits 0.
+//   directory (flock on DATA_DIR/executor.lock, which holds our pid). A second one exits 0
+//   once the lock has stayed held for 2 s.
 // - Runs in a session of its own (the server spawns it with setsid), ignores SIGINT, SIGHUP,
 //   SIGTERM and SIGPIPE, and is a child subreaper: whatever a task leaves behind is reparented
 //   here and reaped, so no zombies accumulate.
+// - The process the server spawns forks the executor off and stays behind as its guardian
+//   (guardian.h): if the executor dies, the process groups of its tasks are killed.
 // - When a task's main process exits, the rest of its process group is SIGKILLed, and the exit
 //   status is sent to every connected server and kept until a server acknowledges it.
 // - Exits when a server asks it to while it is idle ('X'), after 10 s without any server,
@@ -50,6 +53,20 @@ ino_t socket_inode;
 // tasks it starts.
 int task_nice;
 
+// Takes the executor's lock, waiting up to 2 s for it: the executor before us may be exiting
+// right now, and when it is killed the kernel releases its lock only after closing its
+// sockets, so the server that saw its connection end can start us a moment too early. A lock
+// held longer belongs to an executor that serves this directory. Returns -1 then.
+static int take_lock(int lock) {
+    for (int tries = 0; tries < 400; tries++) {
+        if (flock(lock, LOCK_EX | LOCK_NB) == 0) return 0;
+        if (errno != EWOULDBLOCK && errno != EINTR) return -1;
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: sundial-executor DATA_DIR (started by sundial server)\n");
@@ -66,7 +83,22 @@ int main(int argc, char **argv) {
         perror("sundial-executor: lock file");
         return 1;
     }
-    if (flock(lock, LOCK_EX | LOCK_NB) != 0) return 0;  // another executor serves this directory
+    if (take_lock(lock) != 0) return 0;  // another executor serves this directory
+
+    // Inherited by the guardian too.
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    // From here on we are the executor; the process the server spawned is our guardian.
+    if (guardian_start(lock) != 0) {
+        perror("sundial-executor: guardian");
+        return 1;
+    }
     char pid_text[32];
     int pid_length = snprintf(pid_text, sizeof pid_text, "%d\n", (int)getpid());
     if (ftruncate(lock, 0) != 0 || pwrite(lock, pid_text, (size_t)pid_length, 0) != pid_length) {
@@ -78,14 +110,6 @@ int main(int argc, char **argv) {
     if (errno != 0) task_nice = 0;
     if (setpriority(PRIO_PROCESS, 0, task_nice - 10) != 0) { /* not root: same priority as the tasks */ }
 
-    signal(SIGINT, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
     signal_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 

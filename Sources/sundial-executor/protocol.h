@@ -25,7 +25,8 @@
 //
 // Exit statuses are kept in memory until acknowledged, so a server that crashed and came back
 // still learns how its tasks ended. Nothing is written to disk: if the executor itself dies,
-// its tasks die with it (parent-death signal) and are reported "unknown", hence lost.
+// its tasks die with it (parent-death signal, and its guardian kills their process groups:
+// guardian.h) and are reported "unknown", hence lost.
 #ifndef SUNDIAL_EXECUTOR_PROTOCOL_H
 #define SUNDIAL_EXECUTOR_PROTOCOL_H
 

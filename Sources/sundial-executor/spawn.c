@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "spawn.h"
 
+#include "guardian.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -105,6 +107,9 @@ static int exec_search(char **argv, int argc, char **envp) {
 }
 
 static _Noreturn void child(const struct spawn_request *r, pid_t parent) {
+    // Before anything can be forked: from now on, if the executor dies, its guardian kills
+    // this task's group.
+    guardian_mark((pid_t)syscall(SYS_getpid));
     if (setsid() < 0) fail_setup("setsid");
     if (chdir(r->sandbox) != 0) fail_setup("chdir to the sandbox");
     if (open_as(0, "/dev/null", O_RDONLY) != 0) fail_setup("open /dev/null");
@@ -162,6 +167,7 @@ pid_t spawn_task(const struct spawn_request *r, char *error, size_t error_size) 
     if (setup_stage) {
         // The child has exited already (vfork returns after exec or _exit): reap it here, so
         // the exit loop never sees a pid that belongs to no task.
+        guardian_unmark(pid);
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         snprintf(error, error_size, "cannot start the task in %s: %s: %s", r->sandbox, setup_stage, strerror(setup_errno));

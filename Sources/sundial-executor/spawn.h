@@ -23,7 +23,8 @@ struct spawn_request {
 // Starts the task in a new session (its pid is also its process group id), with cwd = sandbox,
 // fd 0 = /dev/null, fd 1/2 appended to <sandbox>/stdout and <sandbox>/stderr, no other fds,
 // default signal dispositions, an empty signal mask, and SIGKILL as its parent-death signal
-// (a task does not outlive the executor that watches it).
+// (a task does not outlive the executor that watches it; the child marks its pid for the
+// executor's guardian first, which kills the rest of the task's group then: guardian.h).
 // Returns the pid, or -1 with a message in `error` when nothing could be started. A command
 // that cannot be executed (not found, not executable, user switch refused) still starts: it
 // writes why to its stderr file and exits 127 (126: found but not executable), as a shell does.

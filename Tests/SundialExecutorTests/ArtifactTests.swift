@@ -98,6 +98,75 @@ struct ArtifactTests {
         #expect(contents(sandbox + "/stdout") == "run-from-zip\n")
     }
 
+    /// Later artifacts replace what earlier ones unpacked, as `tar -x` and the Mesos fetcher
+    /// (`unzip -o`) do: here a zip over a tarball's file and over a second zip's.
+    @Test func zipOverwritesFilesOfEarlierArtifacts() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        func tree(_ name: String, _ text: String) throws -> String {
+            let tree = scratch.path + "/" + name
+            try FileManager.default.createDirectory(atPath: tree + "/sub", withIntermediateDirectories: true)
+            try text.write(toFile: tree + "/sub/f.txt", atomically: false, encoding: .utf8)
+            try (name + "\n").write(toFile: tree + "/sub/" + name + ".txt", atomically: false, encoding: .utf8)
+            return tree
+        }
+        let tarball = scratch.path + "/a.tgz"
+        #expect(system("/bin/tar -czf '\(tarball)' -C '\(try tree("tar", "from tar\n"))' sub") == 0)
+        let zip = scratch.path + "/a.zip"
+        try FileManager.default.zipItem(
+            at: URL(fileURLWithPath: try tree("zip", "from zip\n")), to: URL(fileURLWithPath: zip), shouldKeepParent: false)
+        let again = scratch.path + "/b.zip"
+        try FileManager.default.zipItem(
+            at: URL(fileURLWithPath: try tree("again", "from the second zip\n")), to: URL(fileURLWithPath: again),
+            shouldKeepParent: false)
+
+        let sandbox = scratch.sandbox()
+        try await executor.prepare(spec(sandbox, .shell("true"), artifacts: [
+            ArtifactSpec(uri: "file://" + tarball), ArtifactSpec(uri: "file://" + zip),
+        ]))
+        #expect(contents(sandbox + "/sub/f.txt") == "from zip\n")
+        #expect(contents(sandbox + "/sub/tar.txt") == "tar\n")  // directories merge
+        #expect(contents(sandbox + "/sub/zip.txt") == "zip\n")
+
+        let twice = scratch.sandbox("twice")
+        try await executor.prepare(spec(twice, .shell("true"), artifacts: [
+            ArtifactSpec(uri: "file://" + zip), ArtifactSpec(uri: "file://" + again),
+        ]))
+        #expect(contents(twice + "/sub/f.txt") == "from the second zip\n")
+        #expect(contents(twice + "/sub/zip.txt") == "zip\n")
+        #expect(contents(twice + "/sub/again.txt") == "again\n")
+        // Nothing of the extraction is left behind in the sandbox.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: twice).sorted() == ["a.zip", "b.zip", "sub"])
+    }
+
+    /// An earlier artifact's symlink where a later zip has a directory is replaced, never
+    /// written through (GNU tar's default, too): a zip cannot put files outside the sandbox.
+    @Test func zipReplacesASymlinkRatherThanWritingThroughIt() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        let outside = scratch.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        let links = scratch.path + "/links"
+        try FileManager.default.createDirectory(atPath: links, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: links + "/sub", withDestinationPath: outside)
+        let tarball = scratch.path + "/links.tar"
+        #expect(system("/bin/tar -cf '\(tarball)' -C '\(links)' sub") == 0)
+        let tree = scratch.path + "/tree"
+        try FileManager.default.createDirectory(atPath: tree + "/sub", withIntermediateDirectories: true)
+        try "from zip\n".write(toFile: tree + "/sub/f.txt", atomically: false, encoding: .utf8)
+        let zip = scratch.path + "/a.zip"
+        try FileManager.default.zipItem(at: URL(fileURLWithPath: tree), to: URL(fileURLWithPath: zip), shouldKeepParent: false)
+
+        let sandbox = scratch.sandbox()
+        try await executor.prepare(spec(sandbox, .shell("true"), artifacts: [
+            ArtifactSpec(uri: "file://" + tarball), ArtifactSpec(uri: "file://" + zip),
+        ]))
+        #expect(contents(sandbox + "/sub/f.txt") == "from zip\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+        var info = stat()
+        #expect(lstat(sandbox + "/sub", &info) == 0 && info.st_mode & S_IFMT == S_IFDIR)
+    }
+
     @Test func executableBitIsSet() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()

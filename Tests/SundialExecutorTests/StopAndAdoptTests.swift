@@ -217,6 +217,51 @@ struct AdoptionTests {
         #expect(try scratch.executorPID() != executorPID)
     }
 
+    /// The parent-death signal reaches only the task's main process; whatever else is still in
+    /// its process group must not run on unwatched (a restart policy would run the work twice).
+    @Test func killedExecutorTakesTheTasksWholeProcessGroupsAlong() async throws {
+        let scratch = try Scratch()
+        let sandbox = scratch.sandbox()
+        let executor = try scratch.executor()
+        // A child in the task's group (the shell forks `sleep`), and one that left it.
+        let script = "sleep 30 & echo $! > in-group.pid; setsid sleep 30 & echo $! > escaped.pid; "
+            + "while [ \"$(cut -d' ' -f6 /proc/$!/stat)\" = \"$$\" ]; do sleep 0.01; done; echo ready; wait"
+        let task = try await executor.launch(spec(sandbox, .shell(script)))
+        try await waitForFile(sandbox + "/stdout", toContain: "ready")
+        let inGroup = try #require(Int32(contents(sandbox + "/in-group.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let escaped = try #require(Int32(contents(sandbox + "/escaped.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(escaped, SIGKILL) }
+        let executorPID = try scratch.executorPID()
+        kill(executorPID, SIGKILL)
+        #expect(await executor.waitForExit(task) == .lost)
+        // Killed, and reaped (a zombie would still exist).
+        #expect(try await waitUntilGone(inGroup), "a process of the lost task's group survived its executor")
+        // What had left the task's group is not the task's: it survives, as documented.
+        #expect(processExists(escaped) && !contents("/proc/\(escaped)/stat").contains(") Z "))
+    }
+
+    /// A killed executor's lock is released by the kernel only after its sockets are closed, so
+    /// a server that saw the connection end may start the next executor while the lock is
+    /// still held for a moment: the new one waits for it instead of leaving the server without
+    /// an executor (and every launch waiting for one) for its whole connect timeout.
+    @Test func executorStartedWhileTheLockIsStillHeldWaitsForIt() async throws {
+        let scratch = try Scratch()
+        // Stands in for the executor that is still exiting.
+        let lock = open(scratch.path + "/executor.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(flock(lock, LOCK_EX) == 0)
+        let releaser = Task {
+            try await Task.sleep(for: .milliseconds(300))
+            close(lock)
+        }
+        let executor = try scratch.executor()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("exit 4")))
+        #expect(await executor.waitForExit(task) == .exited(4))
+        #expect(clock.now - started < .seconds(5))
+        try await releaser.value
+    }
+
     @Test func shutdownEndsAnIdleExecutorAndReapsIt() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()

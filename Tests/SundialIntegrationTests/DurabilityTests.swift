@@ -111,6 +111,35 @@ import SundialCore
         #expect(try await server.delete("/v1/jobs/retry?stopCurrentJobRuns=true").status == 200)
     }
 
+    /// The executor dies under a running server: the lost task's whole process group goes with
+    /// it (not only the shell the parent-death signal reaches), before ON_FAILURE starts the
+    /// task again, so the job's work never runs twice side by side.
+    @Test func executorKilledUnderTheServerTakesTheLostTasksProcessGroupAlong() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let pids = server.dataDirectory.appendingPathComponent("task-pids").path
+        // The shell forks `sleep`, which stays in the task's process group (pid of the shell).
+        let cmd = "echo $$ >> \(pids); sleep 30; echo done"
+        _ = try await server.post("/v1/jobs", #"{"id":"retry","run":{"cmd":"\#(cmd)","cpus":0.1,"mem":32,"disk":0,"restart":{"policy":"ON_FAILURE"}}}"#)
+        let run = try #require(try await server.post("/v1/jobs/retry/runs").json["id"]?.stringValue)
+        func taskPIDs() -> [Int32] {
+            ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+        }
+        #expect(try await server.eventually { taskPIDs().count == 1 })
+        let first = try #require(taskPIDs().first)
+        #expect(try await server.eventually { !processesInGroup(first).isEmpty && processesInGroup(first) != [first] })
+        server.killExecutor()
+        // ON_FAILURE: a second task under the same run, started by a new executor ...
+        #expect(try await server.eventually {
+            let tasks = try await server.get("/v1/jobs/retry/runs/\(run)").json["tasks"]?.arrayValue ?? []
+            return tasks.count == 2 && tasks.last?["status"] == "TASK_RUNNING"
+        })
+        #expect(try await server.eventually { taskPIDs().count == 2 })
+        // ... only once nothing of the first task's group was left: no `sleep 30` of it runs on.
+        #expect(processesInGroup(first).isEmpty, "left in the lost task's group: \(processesInGroup(first))")
+        #expect(try await server.delete("/v1/jobs/retry?stopCurrentJobRuns=true").status == 200)
+    }
+
     /// Whatever tasks leave behind is reaped by the executor, also while no server runs:
     /// no zombies, and no process outlives its task's group.
     @Test func leftoversOfTasksAreReapedEvenAcrossAServerCrash() async throws {
@@ -145,4 +174,17 @@ import SundialCore
         try await server.start()
         #expect(try await server.get("/v1/jobs/orphans?embed=history").json["history"]?["successCount"] == 1)
     }
+}
+
+/// Every process (zombies too) whose process group is `pgid`, from /proc.
+func processesInGroup(_ pgid: Int32) -> [Int32] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return names.compactMap(Int32.init).filter { pid in
+        // "pid (comm) state ppid pgrp ...": comm may contain spaces, so read after its ')'.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.range(of: ")", options: .backwards)
+        else { return false }
+        let fields = stat[end.upperBound...].split(separator: " ")
+        return fields.count > 2 && Int32(fields[2]) == pgid
+    }.sorted()
 }
