@@ -57,7 +57,7 @@ import SundialCore
     @Test func aJobWhoseRepetitionsAreUsedUpIsNoLongerScheduled() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }
-        let start = Instant.now().adding(milliseconds: 500)
+        let start = Instant.now().adding(milliseconds: 2500)
         let created = try await server.post(
             "/v1/scheduler/iso8601", #"{"name":"once","command":"true","schedule":"R1/\#(start.rfc3339)/PT1S"}"#)
         #expect(created.status == 204)
