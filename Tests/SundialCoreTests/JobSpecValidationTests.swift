@@ -148,4 +148,19 @@ import Testing
         #expect(spec.run.cmd == nil && spec.run.args == ["/bin/echo", "hi"])
         #expect(try errors(#"{"id":"a","run":{"args":[],"cpus":0.1,"mem":32,"disk":0}}"#).entries.first?.errors == ["Cmd, Docker or UCR image must be specified"])
     }
+
+    /// A cron whose years are all past can never fire, like `0 0 31 2 *`: refused at /cron.
+    @Test func aCronWhoseYearsArePastIsRefused() throws {
+        func schedule(_ cron: String) throws -> ScheduleSpec {
+            try JobSpecDecoder.decodeSchedule(try JSONParser.parse(#"{"id":"ab","cron":"\#(cron)"}"#), standalone: true)
+        }
+        do {
+            _ = try schedule("0 0 * * * 2020")
+            Issue.record("accepted")
+        } catch let error as ValidationErrors {
+            #expect(error.entries.map(\.path) == ["/cron"])
+            #expect(error.entries.first?.errors == ["Can not read cron expression \"0 0 * * * 2020\": it never fires again"])
+        }
+        #expect(try schedule("0 0 * * * 2020-2199").cron == "0 0 * * * 2020-2199")
+    }
 }

@@ -118,4 +118,15 @@ import SundialCore
             #expect(result.stdout.contains("logs"), "\(shell)")
         }
     }
+
+    @Test func anEmptyOrUnreadableJobFileIsNamedPlainly() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        let empty = try await CLIProcess.run(["job", "add", "/dev/null"], url: server.url)
+        #expect(empty.status != 0 && empty.stderr.contains("/dev/null is empty: expected a job or a schedule"), "\(empty)")
+        let directory = try await CLIProcess.run(["job", "add", "/tmp"], url: server.url)
+        #expect(directory.status != 0 && directory.stderr.contains("cannot read /tmp: it is a directory"), "\(directory)")
+        let missing = try await CLIProcess.run(["job", "add", "/nonexistent/job.json"], url: server.url)
+        #expect(missing.status != 0 && missing.stderr.contains("cannot read /nonexistent/job.json: no such file"), "\(missing)")
+    }
 }

@@ -135,7 +135,7 @@ import SundialCore
 
         var result = try await server.cli("job", "remove", "sleepy")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("409 - There are active job runs. Override with stopCurrentJobRuns=true"), "\(result)")
+        #expect(result.stderr.contains("job sleepy has active runs: add --stop-current-job-runs to stop them and remove it"), "\(result)")
 
         result = try await server.cli("job", "kill", "sleepy", first)
         #expect(result.stdout == "Stopped run \(first)\n", "\(result)")

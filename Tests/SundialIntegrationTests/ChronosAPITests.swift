@@ -210,6 +210,16 @@ import SundialCore
         #expect(stat["histogram"]?["count"] == 1)
     }
 
+    @Test func searchRefusesPagingThatIsNotANumber() async throws {
+        let server = try await SundialServerProcess()
+        defer { server.stop() }
+        for query in ["limit=abc", "limit=-1", "offset=x"] {
+            let reply = try await server.get("/v1/scheduler/jobs/search?\(query)")
+            #expect(reply.status == 400 && reply.json["status"] == "Bad Request", "\(query)")
+        }
+        #expect(try await server.get("/v1/scheduler/jobs/search?limit=0").json == [])
+    }
+
     @Test func searchFiltersByNameCommandAndAny() async throws {
         let server = try await SundialServerProcess()
         defer { server.stop() }

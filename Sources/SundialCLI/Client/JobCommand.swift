@@ -118,7 +118,16 @@ struct JobRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = stopCurrentJobRuns ? [("stopCurrentJobRuns", "true")] : []
-        try await connection.client().send(.DELETE, "/v1/jobs/\(SundialClient.segment(id))", query: query)
+        let client = try connection.client()
+        do {
+            try await client.send(.DELETE, "/v1/jobs/\(SundialClient.segment(id))", query: query)
+        } catch {
+            // The server's text names its query parameter; name the flag instead.
+            guard case .server(let status, _, let body) = error, status == 409, String(decoding: body, as: UTF8.self).contains("stopCurrentJobRuns") else {
+                throw error
+            }
+            throw ClientError.usage("job \(id) has active runs: add --stop-current-job-runs to stop them and remove it")
+        }
         print("Removed job \(id)")
     }
 }

@@ -7,10 +7,20 @@ import SundialCore
 enum JobFile {
     static func read(_ path: String) throws(ClientError) -> JSONObject {
         let data: Data
-        do {
-            data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .usage("cannot read \(path): \((error as NSError).localizedDescription)")
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .usage("cannot read \(path): no such file") }
+            guard !isDirectory.boolValue else { throw .usage("cannot read \(path): it is a directory") }
+            // FileHandle rather than Data(contentsOf:), which reports a device or a pipe
+            // (`/dev/stdin`, `<(…)`) as a permission problem.
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw .usage("cannot read \(path): permission denied") }
+            defer { try? handle.close() }
+            do { data = try handle.readToEnd() ?? Data() } catch { throw .usage("cannot read \(path): \((error as NSError).localizedDescription)") }
+        }
+        guard data.contains(where: { !(Character(UnicodeScalar($0)).isWhitespace) }) else {
+            throw .usage("\(path) is empty: expected a job or a schedule, in JSON or YAML")
         }
         let value = try parse(String(decoding: data, as: UTF8.self), name: path)
         guard let object = value.objectValue else { throw .usage("\(path) must hold one object (a job or a schedule), not \(value.typeName)") }

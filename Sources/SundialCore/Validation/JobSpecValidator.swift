@@ -64,6 +64,11 @@ public enum JobSpecValidator {
             }
             if TimeZone(identifier: schedule.timezone) == nil || !isZoneName(schedule.timezone) {
                 errors.add(path.key("timezone").description, "No time zone found with this id: \"\(schedule.timezone)\"")
+            } else if errors.isEmpty, let compiled = try? CompiledSchedule.compile(kind: .cron, expression: schedule.cron, timezone: schedule.timezone),
+                compiled.next(after: .now()) == nil
+            {
+                // Years all in the past: as useless as `0 0 31 2 *`, which the parser refuses.
+                errors.add(path.key("cron").description, "Can not read cron expression \"\(schedule.cron)\": it never fires again")
             }
         case .iso8601:
             // Chronos' rules: the zone is a `scheduleTimeZone` (empty: the start's offset).

@@ -172,8 +172,16 @@ struct ChronosRoutes: Sendable {
         let nameTerm = request.queryValues("name").last?.lowercased()
         let commandTerm = request.queryValues("command").last?.lowercased()
         let anyTerm = request.queryValues("any").last?.lowercased()
-        let limit = request.queryValues("limit").last.flatMap { Int($0) } ?? 10
-        let offset = request.queryValues("offset").last.flatMap { Int($0) } ?? 0
+        // Chronos reads these as Java ints: anything else is a 400, not a silent default.
+        var paging: [String: Int] = ["limit": 10, "offset": 0]
+        for key in ["limit", "offset"] {
+            guard let text = request.queryValues(key).last else { continue }
+            guard let value = Int(text), value >= 0 else {
+                return ChronosErrors.badRequest("Query parameter '\(key)' must be a non-negative integer, got '\(text)'")
+            }
+            paging[key] = value
+        }
+        let limit = paging["limit"]!, offset = paging["offset"]!
         let snapshots = await engine.snapshots(includeHistory: true)
         let names = namesByID(snapshots)
         let matching = snapshots.filter { snapshot in

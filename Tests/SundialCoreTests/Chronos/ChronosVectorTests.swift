@@ -137,4 +137,21 @@ import SundialCore
             _ = try ChronosJobDecoder.decode(["name": "x", "schedule": "R/1969-12-31T00:00:00Z/P1D"], now: now)
         }
     }
+
+    /// `parse-container-*`: defaults filled in, `type` and volume modes upper-cased,
+    /// `network` case-sensitive, no container without an image.
+    @Test func containerParsing() throws {
+        let now = ChronosVectors.fixedNow
+        for case let vector in ChronosVectors.group("job_json_parse")["cases"]!.arrayValue! {
+            guard let id = vector["id"]?.stringValue, id.hasPrefix("parse-container"), let input = vector["input"] else { continue }
+            let expected = try #require(vector["expect"]?.objectValue)
+            if expected["error"] != nil {
+                #expect(throws: ChronosRequestError.self, "\(id)") { _ = try ChronosJobDecoder.decode(input, now: now) }
+                continue
+            }
+            let decoded = try ChronosJobDecoder.decode(input, now: now)
+            let encoded = ChronosJobEncoder.encode(decoded.spec, history: JobHistory(), parentNames: [])
+            #expect((encoded["container"] ?? .null) == expected["container"], "\(id)")
+        }
+    }
 }

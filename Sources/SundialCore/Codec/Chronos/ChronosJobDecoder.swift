@@ -58,15 +58,15 @@ public enum ChronosJobDecoder {
         run.placement.constraints = try readConstraints(object["constraints"])
         let retries = object["retries"] == nil ? ChronosDefaults.retries : min(1000, max(0, r.integer("retries")))
         run.restart = retries > 0 ? RestartPolicy(policy: .ON_FAILURE, maxRetries: retries) : RestartPolicy(policy: .NEVER, maxRetries: 0)
-        if let container = object["container"], let image = container["image"]?.stringValue {
-            fields.container = container
-            if (container["type"]?.stringValue ?? "DOCKER").uppercased() == "MESOS" {
+        if let given = object["container"], let container = try ChronosContainer.normalized(given), let image = container["image"]?.stringValue {
+            fields.container = .object(container)
+            if container["type"]?.stringValue == "MESOS" {
                 var ucr = UCRSpec(imageID: image)
-                ucr.forcePull = ChronosLenientReader(object: container.objectValue ?? JSONObject()).bool("forcePullImage")
+                ucr.forcePull = container["forcePullImage"] == .bool(true)
                 run.ucr = ucr
             } else {
                 var docker = DockerSpec(image: image)
-                docker.forcePullImage = ChronosLenientReader(object: container.objectValue ?? JSONObject()).bool("forcePullImage")
+                docker.forcePullImage = container["forcePullImage"] == .bool(true)
                 for parameter in container["parameters"]?.arrayValue ?? [] {
                     if let key = parameter["key"]?.stringValue { docker.parameters.append(.init(key: key, value: parameter["value"]?.stringValue ?? "")) }
                 }
@@ -119,7 +119,7 @@ public enum ChronosJobDecoder {
     static func readEpsilon(_ value: JSONValue?) throws(ChronosRequestError) -> Int {
         guard let value, !value.isNull else { return ChronosDefaults.epsilonSeconds }
         guard let text = value.stringValue, let period = ISO8601Period.parse(text), let ms = period.standardMilliseconds else {
-            throw ChronosRequestError("Cannot parse epsilon '\(JSONWriter.string(value))': expected an ISO 8601 duration without years or months, e.g. PT15M")
+            throw ChronosRequestError("Cannot parse epsilon '\(value.stringValue ?? JSONWriter.string(value))': expected an ISO 8601 duration without years or months, e.g. PT15M")
         }
         return max(1, Int(ms / 1000))
     }
