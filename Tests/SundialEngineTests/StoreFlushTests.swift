@@ -7,10 +7,8 @@ import Testing
 /// for its background writes.
 @Suite struct StoreFlushTests {
     @Test func changesSubmittedInTheBackgroundAreAllWrittenOnceFlushReturns() async throws {
-        let directory = NSTemporaryDirectory() + "sundial-store-flush-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/sundial.db"
+        let database = try TemporaryDatabase()
+        let path = database.path
         let store = try SQLiteJobStore(path: path)
         var run = RunSpec()
         run.cmd = "true"

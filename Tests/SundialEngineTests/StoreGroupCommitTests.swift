@@ -8,10 +8,8 @@ import Testing
 /// scheduled slot) must fail alone, and everything around it must still land.
 @Suite struct StoreGroupCommitTests {
     @Test func aDuplicateScheduledSlotFailsAloneAmongChangesCommittedTogether() async throws {
-        let directory = NSTemporaryDirectory() + "sundial-store-group-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/sundial.db"
+        let database = try TemporaryDatabase()
+        let path = database.path
         let store = try SQLiteJobStore(path: path)
         var spec = RunSpec()
         spec.cmd = "true"

@@ -4,6 +4,14 @@ import SundialCore
 
 /// Crashes of the server (SIGKILL) lose nothing that was acknowledged and duplicate nothing.
 @Suite struct DurabilityTests {
+    /// Whether the run gets a second task (ON_FAILURE replacing a lost one) that is running.
+    func secondTaskRuns(_ server: SundialServerProcess, job: String, run: String) async throws -> Bool {
+        try await server.eventually {
+            let tasks = try await server.get("/v1/jobs/\(job)/runs/\(run)").json["tasks"]?.arrayValue ?? []
+            return tasks.count == 2 && tasks.last?["status"] == "TASK_RUNNING"
+        }
+    }
+
     func sandboxes(_ server: SundialServerProcess, job: String) -> [URL] {
         let root = server.dataDirectory.appendingPathComponent("sandboxes/\(job)")
         guard let runs = try? FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil) else { return [] }
@@ -102,10 +110,7 @@ import SundialCore
             try await server.get("/v1/jobs/never?embed=history").json["history"]?["failureCount"] == 1
         })
         // ON_FAILURE: the lost task is replaced by a second one under the same run.
-        #expect(try await server.eventually {
-            let run = try await server.get("/v1/jobs/retry/runs/\(retryRun)").json
-            return run["tasks"]?.arrayValue?.count == 2 && run["tasks"]?.arrayValue?.last?["status"] == "TASK_RUNNING"
-        })
+        #expect(try await secondTaskRuns(server, job: "retry", run: retryRun))
         let retried = try await server.get("/v1/jobs/retry/runs/\(retryRun)").json
         #expect(retried["tasks"]?.arrayValue?.first?["status"] == "TASK_FAILED")
         #expect(try await server.delete("/v1/jobs/retry?stopCurrentJobRuns=true").status == 200)
@@ -130,10 +135,7 @@ import SundialCore
         #expect(try await server.eventually { !processesInGroup(first).isEmpty && processesInGroup(first) != [first] })
         server.killExecutor()
         // ON_FAILURE: a second task under the same run, started by a new executor ...
-        #expect(try await server.eventually {
-            let tasks = try await server.get("/v1/jobs/retry/runs/\(run)").json["tasks"]?.arrayValue ?? []
-            return tasks.count == 2 && tasks.last?["status"] == "TASK_RUNNING"
-        })
+        #expect(try await secondTaskRuns(server, job: "retry", run: run))
         #expect(try await server.eventually { taskPIDs().count == 2 })
         // ... only once nothing of the first task's group was left: no `sleep 30` of it runs on.
         #expect(processesInGroup(first).isEmpty, "left in the lost task's group: \(processesInGroup(first))")

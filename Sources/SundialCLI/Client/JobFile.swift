@@ -19,10 +19,11 @@ enum JobFile {
             defer { try? handle.close() }
             do { data = try handle.readToEnd() ?? Data() } catch { throw .usage("cannot read \(path): \((error as NSError).localizedDescription)") }
         }
-        guard data.contains(where: { !(Character(UnicodeScalar($0)).isWhitespace) }) else {
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.contains(where: { !$0.isWhitespace }) else {
             throw .usage("\(path) is empty: expected a job or a schedule, in JSON or YAML")
         }
-        let value = try parse(String(decoding: data, as: UTF8.self), name: path)
+        let value = try parse(text, name: path)
         guard let object = value.objectValue else { throw .usage("\(path) must hold one object (a job or a schedule), not \(value.typeName)") }
         return object
     }

@@ -57,16 +57,17 @@ public enum JobSpecValidator {
         }
         switch schedule.kind {
         case .cron:
+            var cron: CronExpression?
             do {
-                _ = try CronExpression.parse(schedule.cron)
+                cron = try CronExpression.parse(schedule.cron)
             } catch {
                 errors.add(path.key("cron").description, "Can not read cron expression \"\(schedule.cron)\": \(error.message)")
             }
-            if TimeZone(identifier: schedule.timezone) == nil || !isZoneName(schedule.timezone) {
+            let zone = isZoneName(schedule.timezone) ? TimeZone(identifier: schedule.timezone) : nil
+            if zone == nil {
                 errors.add(path.key("timezone").description, "No time zone found with this id: \"\(schedule.timezone)\"")
-            } else if errors.isEmpty, let compiled = try? CompiledSchedule.compile(kind: .cron, expression: schedule.cron, timezone: schedule.timezone),
-                compiled.next(after: .now()) == nil
-            {
+            }
+            if let cron, let zone, CompiledSchedule(expression: .cron(cron), zone: zone).next(after: .now()) == nil {
                 // Years all in the past: as useless as `0 0 31 2 *`, which the parser refuses.
                 errors.add(path.key("cron").description, "Can not read cron expression \"\(schedule.cron)\": it never fires again")
             }
