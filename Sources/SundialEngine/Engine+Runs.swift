@@ -122,14 +122,19 @@ extension Engine {
             launcher.stop(task)
             return
         }
-        let now = clock.now()
+        // When the process started, by the launcher's account when it has one (the executor
+        // reads the clock as the task has exec'd; its reply may leave milliseconds later), but
+        // never later than now.
+        let nowMicroseconds = clock.nowMicroseconds()
+        let startedMicroseconds = task.startedAtMicroseconds.map { min($0, nowMicroseconds) } ?? nowMicroseconds
+        let startedAt = Instant(millisecondsSinceEpoch: startedMicroseconds / 1000)
         if case .schedule(_, let slot) = state.run.trigger, state.run.tasks.count == 1 {
-            processStartSkew.record(clock.nowMicroseconds() - slot.millisecondsSinceEpoch * 1000)
+            processStartSkew.record(startedMicroseconds - slot.millisecondsSinceEpoch * 1000)
         }
         state.task = task
         state.run.status = .ACTIVE
         state.run.tasks[state.run.tasks.count - 1].status = .TASK_RUNNING
-        if state.run.tasks[state.run.tasks.count - 1].startedAt == nil { state.run.tasks[state.run.tasks.count - 1].startedAt = now }
+        if state.run.tasks[state.run.tasks.count - 1].startedAt == nil { state.run.tasks[state.run.tasks.count - 1].startedAt = startedAt }
         runs[jobID]?[runID] = state
         metrics.tasksLaunched += 1
         recordStart(jobID, runID)

@@ -44,9 +44,9 @@ extension ExecutorConnection {
 
     func handle(_ message: ExecutorProtocol.Message) {
         switch message {
-        case .launched(let taskID, let pid):
+        case .launched(let taskID, let pid, let startedAt):
             let continuation = state.withLock { $0.launches.removeValue(forKey: taskID) }
-            continuation?.resume(returning: .success(pid))
+            continuation?.resume(returning: .success(StartedProcess(pid: pid, startedAtMicroseconds: startedAt)))
         case .failed(let taskID, let text):
             let continuation = state.withLock { s in
                 s.watched.remove(taskID)
@@ -61,7 +61,7 @@ extension ExecutorConnection {
             }
             for waiter in waiters { waiter.resume(returning: exit) }
         case .state(let taskID, let taskState):
-            var launch: CheckedContinuation<Result<Int32, ExecutorError>, Never>?
+            var launch: CheckedContinuation<Result<StartedProcess, ExecutorError>, Never>?
             var waiters: [CheckedContinuation<TaskExit?, Never>] = []
             var outcome: TaskExit?
             let queries = state.withLock { s -> [CheckedContinuation<ExecutorProtocol.TaskState, Never>] in
@@ -85,8 +85,8 @@ extension ExecutorConnection {
             }
             if let launch {
                 switch taskState {
-                case .running(let pid): launch.resume(returning: .success(pid))
-                case .exited: launch.resume(returning: .success(0))
+                case .running(let pid): launch.resume(returning: .success(StartedProcess(pid: pid, startedAtMicroseconds: nil)))
+                case .exited: launch.resume(returning: .success(StartedProcess(pid: 0, startedAtMicroseconds: nil)))
                 case .unknown:
                     launch.resume(returning: .failure(ExecutorError(.spawnFailed, "the executor was restarted before it started the task")))
                 }

@@ -26,7 +26,7 @@ final class ExecutorConnection: Sendable {
         /// Frames not yet handed to the I/O thread.
         var output: [UInt8] = []
         var wakePending = false
-        var launches: [String: CheckedContinuation<Result<Int32, ExecutorError>, Never>] = [:]
+        var launches: [String: CheckedContinuation<Result<StartedProcess, ExecutorError>, Never>] = [:]
         var queries: [String: [CheckedContinuation<ExecutorProtocol.TaskState, Never>]] = [:]
         /// Tasks launched or adopted here whose exit has not arrived yet.
         var watched: Set<String> = []
@@ -63,8 +63,15 @@ final class ExecutorConnection: Sendable {
 
     // MARK: - Requests
 
+    /// A task the executor has started.
+    struct StartedProcess: Sendable {
+        var pid: Int32
+        /// The executor's wall clock when the task had exec'd, when it says.
+        var startedAtMicroseconds: Int64?
+    }
+
     /// Sends a launch and returns the task's pid once the executor has started it.
-    func launch(taskID: String, fields: [String]) async -> Result<Int32, ExecutorError> {
+    func launch(taskID: String, fields: [String]) async -> Result<StartedProcess, ExecutorError> {
         await withCheckedContinuation { continuation in
             let refused: Bool = state.withLock { s in
                 guard !s.closed, s.launches[taskID] == nil, !s.watched.contains(taskID) else { return true }

@@ -48,7 +48,9 @@ enum ExecutorProtocol {
     }
 
     enum Message: Sendable, Hashable {
-        case launched(taskID: String, pid: Int32)
+        /// `startedAtMicroseconds`: the executor's wall clock when the task had exec'd (nil
+        /// from an executor that does not say).
+        case launched(taskID: String, pid: Int32, startedAtMicroseconds: Int64?)
         case failed(taskID: String, message: String)
         case exited(taskID: String, TaskExit)
         case state(taskID: String, TaskState)
@@ -56,7 +58,8 @@ enum ExecutorProtocol {
     }
 
     /// Decodes the complete frames at the front of `buffer` and removes them. Returns nil
-    /// when the executor broke the protocol.
+    /// when the executor broke the protocol. Frames of unknown types, and fields beyond the
+    /// ones a frame is known to have, are ignored: a newer executor may send them.
     static func decode(_ buffer: inout [UInt8]) -> [Message]? {
         var messages: [Message] = []
         var offset = 0
@@ -69,6 +72,7 @@ enum ExecutorProtocol {
             let type = buffer[offset + 4]
             offset += 4 + length
             let fields = body.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+            guard "lfeqx".utf8.contains(type) else { continue }
             guard let message = message(type, Array(fields)) else { return nil }
             messages.append(message)
         }
@@ -78,22 +82,22 @@ enum ExecutorProtocol {
     private static func message(_ type: UInt8, _ f: [String]) -> Message? {
         switch UnicodeScalar(type) {
         case "l":
-            guard f.count == 2, let pid = Int32(f[1]) else { return nil }
-            return .launched(taskID: f[0], pid: pid)
+            guard f.count >= 2, let pid = Int32(f[1]) else { return nil }
+            return .launched(taskID: f[0], pid: pid, startedAtMicroseconds: f.count >= 3 ? Int64(f[2]) : nil)
         case "f":
-            guard f.count == 2 else { return nil }
+            guard f.count >= 2 else { return nil }
             return .failed(taskID: f[0], message: f[1])
         case "e":
-            guard f.count == 4, let exit = exit(f[1...]) else { return nil }
+            guard f.count >= 4, let exit = exit(f[1..<4]) else { return nil }
             return .exited(taskID: f[0], exit)
         case "q":
             guard f.count >= 2 else { return nil }
             switch f[1] {
             case "running":
-                guard f.count == 3, let pid = Int32(f[2]) else { return nil }
+                guard f.count >= 3, let pid = Int32(f[2]) else { return nil }
                 return .state(taskID: f[0], .running(pid: pid))
             case "exited":
-                guard f.count == 5, let exit = exit(f[2...]) else { return nil }
+                guard f.count >= 5, let exit = exit(f[2..<5]) else { return nil }
                 return .state(taskID: f[0], .exited(exit))
             case "unknown":
                 return .state(taskID: f[0], .unknown)
@@ -101,7 +105,7 @@ enum ExecutorProtocol {
                 return nil
             }
         case "x":
-            guard f.count == 1 else { return nil }
+            guard f.count >= 1 else { return nil }
             return .exitReply(leaving: f[0] == "bye")
         default:
             return nil

@@ -118,8 +118,8 @@ public final class LocalExecutor: Sendable {
         let fields = ExecutorProtocol.launchFields(
             taskID: spec.taskID, sandbox: sandbox, graceMilliseconds: Int((grace * 1000).rounded()), user: user,
             command: spec.command, environment: environment)
-        let pid = try await connection.launch(taskID: spec.taskID, fields: fields).get()
-        return RunningTask(taskID: spec.taskID, sandbox: sandbox, pid: pid)
+        let started = try await connection.launch(taskID: spec.taskID, fields: fields).get()
+        return RunningTask(taskID: spec.taskID, sandbox: sandbox, pid: started.pid, startedAtMicroseconds: started.startedAtMicroseconds)
     }
 
     /// Finds a task started by an earlier server process (or another executor instance).

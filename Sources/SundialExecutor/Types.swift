@@ -81,11 +81,15 @@ public struct RunningTask: Sendable, Hashable {
     public var sandbox: String
     /// The task's main process, also the id of its process group and session.
     public var pid: Int32
+    /// When it started (had exec'd), by the wall clock in µs since the epoch, as the
+    /// executor saw it; nil when not known (a task found again after a restart).
+    public var startedAtMicroseconds: Int64?
 
-    public init(taskID: String, sandbox: String, pid: Int32) {
+    public init(taskID: String, sandbox: String, pid: Int32, startedAtMicroseconds: Int64? = nil) {
         self.taskID = taskID
         self.sandbox = sandbox
         self.pid = pid
+        self.startedAtMicroseconds = startedAtMicroseconds
     }
 }
 

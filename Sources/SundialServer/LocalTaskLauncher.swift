@@ -53,7 +53,8 @@ final class LocalTaskLauncher: TaskLauncher {
             // No blocking work here: the request goes to the executor's socket and the
             // sandbox is made there.
             let running = try await executor.launch(spec)
-            return LaunchedTask(taskID: running.taskID, sandbox: running.sandbox, pid: running.pid, processStartTime: 0)
+            return LaunchedTask(
+                taskID: running.taskID, sandbox: running.sandbox, pid: running.pid, startedAtMicroseconds: running.startedAtMicroseconds)
         } catch {
             throw LaunchError(error.description)
         }
@@ -72,7 +73,7 @@ final class LocalTaskLauncher: TaskLauncher {
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
         switch await executor.adopt(taskID: request.taskID, sandbox: sandbox(for: request)) {
         case .running(let task):
-            return .running(LaunchedTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.pid, processStartTime: 0))
+            return .running(LaunchedTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.pid))
         case .finished(let exit):
             let outcome = outcome(exit)
             return outcome == .lost ? .lost : .finished(outcome)

@@ -55,7 +55,7 @@ public final class FakeLauncher: TaskLauncher {
         return state.withLock { state in
             state.launched.append(request)
             state.nextPID += 1
-            return LaunchedTask(taskID: request.taskID, sandbox: "/fake/\(request.taskID)", pid: state.nextPID, processStartTime: 1)
+            return LaunchedTask(taskID: request.taskID, sandbox: "/fake/\(request.taskID)", pid: state.nextPID)
         }
     }
 

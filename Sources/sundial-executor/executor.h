@@ -1,6 +1,9 @@
 // What the executor's files share: its state (owned by the main thread) and the functions
 // one file calls in another. main.c: start-up and the event loop; replies.c: frames to the
 // servers; requests.c: frames from them; exits.c: reaping, stop deadlines, when to exit.
+// Two kinds of threads beside the main one touch none of it (but task_nice, fixed at
+// start-up): the sandbox preparer (prepare.h) and the spawners (spawners.h), which hand
+// launches back through queues.
 #ifndef SUNDIAL_EXECUTOR_H
 #define SUNDIAL_EXECUTOR_H
 
@@ -9,6 +12,7 @@
 #include "prepare.h"
 #include "protocol.h"
 #include "spawn.h"
+#include "spawners.h"
 #include "tasks.h"
 
 #include <stdint.h>
@@ -18,11 +22,11 @@
 #define MAX_UNACKNOWLEDGED 262144
 #define TOKEN_LISTEN ((uint64_t)-1)
 #define TOKEN_SIGNAL ((uint64_t)-2)
-#define TOKEN_READY ((uint64_t)-3)
+#define TOKEN_STARTED ((uint64_t)-3)
 
 extern struct task_table tasks;
 extern struct connection connections[MAX_CONNECTIONS];
-extern int epfd, listen_fd, signal_fd, ready_fd;
+extern int epfd, listen_fd, signal_fd, started_fd;
 // Bumped when a connection slot is closed, so a reply for a launch prepared meanwhile does not
 // go to a newer connection in the same slot.
 extern unsigned generations[MAX_CONNECTIONS];
@@ -33,7 +37,7 @@ extern int task_nice;
 double now_seconds(void);
 void log_message(const char *what);
 void write_exit_fields(struct frame_writer *w, const struct task *t);
-void reply_launched(struct connection *c, const char *id, pid_t pid);
+void reply_launched(struct connection *c, const char *id, pid_t pid, long long started_us);
 void reply_failed(struct connection *c, const char *id, const char *message);
 void reply_state(int index, const char *id);
 void broadcast_exit(const struct task *t);
@@ -43,8 +47,8 @@ int parse_ulong(const char *s, unsigned long *out);
 int parse_groups(const char *s, gid_t *out, int max);
 void handle_launch(int index, const uint8_t *frame, size_t length, const char **f, int n);
 void begin_stop(struct task *t);
-void start_launch(struct launch *l);
-void start_ready_launches(void);
+void finish_launch(struct launch *l);
+void finish_started_launches(void);
 void handle_stop(const char *id);
 void handle_ack(const char *id);
 void handle_exit_request(struct connection *c);

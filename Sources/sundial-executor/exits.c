@@ -20,7 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
+// How long the reaper waits for a spawner thread to hand over a task it started: a spawner
+// only takes a lock and writes an eventfd after its vfork returns, so this is never reached
+// unless something is badly wrong.
+#define SPAWNER_HANDOVER_SECONDS 5.0
+
 void reap(void) {
+    pid_t waiting_for = 0;
+    double waiting_since = 0;
     for (;;) {
         siginfo_t info;
         memset(&info, 0, sizeof info);
@@ -33,6 +40,22 @@ void reap(void) {
         if (info.si_pid == 0) return;
         pid_t pid = info.si_pid;
         struct task *t = tasks_find_pid(&tasks, pid);
+        if (!t && guardian_is_marked(pid)) {
+            // A task that exited before its spawner thread handed it over: take it first,
+            // or its exit would be reaped as a stranger's and the task never end.
+            double now = now_seconds();
+            if (waiting_for != pid) {
+                waiting_for = pid;
+                waiting_since = now;
+            }
+            if (now - waiting_since < SPAWNER_HANDOVER_SECONDS) {
+                spawners_wait(100);
+                finish_started_launches();
+                continue;
+            }
+            log_message("a started task was never handed over by its spawner thread: reaped as a stranger");
+            guardian_unmark(pid);  // its pid is about to be free
+        }
         if (t) {
             kill(-pid, SIGKILL);  // the task is over when its main process is
             guardian_unmark(pid);  // before the pid is free again

@@ -28,12 +28,19 @@
 
 static uint64_t *marks;
 
+// Atomic: children of several spawner threads mark bits of the same word while the main
+// thread unmarks others.
 void guardian_mark(pid_t pid) {
-    if (marks && pid > 0 && pid < MAX_PID) marks[pid >> 6] |= 1ULL << (pid & 63);
+    if (marks && pid > 0 && pid < MAX_PID) __atomic_fetch_or(&marks[pid >> 6], 1ULL << (pid & 63), __ATOMIC_SEQ_CST);
 }
 
 void guardian_unmark(pid_t pid) {
-    if (marks && pid > 0 && pid < MAX_PID) marks[pid >> 6] &= ~(1ULL << (pid & 63));
+    if (marks && pid > 0 && pid < MAX_PID) __atomic_fetch_and(&marks[pid >> 6], ~(1ULL << (pid & 63)), __ATOMIC_SEQ_CST);
+}
+
+int guardian_is_marked(pid_t pid) {
+    if (!marks || pid <= 0 || pid >= MAX_PID) return 0;
+    return (__atomic_load_n(&marks[pid >> 6], __ATOMIC_SEQ_CST) >> (pid & 63)) & 1;
 }
 
 static void say(const char *message, long a, long b) {

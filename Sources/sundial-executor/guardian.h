@@ -36,4 +36,8 @@ void guardian_mark(pid_t pid);
 // Unmarks it: call after its group has been killed and before it is reaped.
 void guardian_unmark(pid_t pid);
 
+// Whether `pid` is marked: a task's main process, perhaps one whose spawner thread has not
+// reported it yet.
+int guardian_is_marked(pid_t pid);
+
 #endif

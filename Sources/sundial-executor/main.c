@@ -17,11 +17,13 @@
 // - Exits when a server asks it to while it is idle ('X'), after 10 s without any server,
 //   task or unacknowledged exit, or when its socket has been removed (the data directory was
 //   deleted) and no task runs.
+#define _GNU_SOURCE
 #include "executor.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,7 @@
 
 struct task_table tasks;
 struct connection connections[MAX_CONNECTIONS];
-int epfd = -1, listen_fd = -1, signal_fd = -1, ready_fd = -1;
+int epfd = -1, listen_fd = -1, signal_fd = -1, started_fd = -1;
 unsigned generations[MAX_CONNECTIONS];
 ino_t socket_inode;
 // The executor itself runs 10 nice steps higher when it may (root): it is the one serial
@@ -65,6 +67,13 @@ static int take_lock(int lock) {
         nanosleep(&pause, NULL);
     }
     return -1;
+}
+
+// One spawner thread per core we may run on (spawners.h), at most 8.
+static int spawner_count(void) {
+    cpu_set_t cpus;
+    int count = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+    return count < 1 ? 1 : count > 8 ? 8 : count;
 }
 
 int main(int argc, char **argv) {
@@ -115,8 +124,9 @@ int main(int argc, char **argv) {
 
     for (int i = 0; i < MAX_CONNECTIONS; i++) connections[i].fd = -1;
     epfd = epoll_create1(EPOLL_CLOEXEC);
-    ready_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    // The preparer thread starts with SIGCHLD blocked, like us (signals go to the signalfd).
+    started_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    // The preparer and spawner threads start with SIGCHLD blocked, like us (signals go to the
+    // signalfd), and at our priority.
     // The server keeps every sandbox under DATA_DIR/sandboxes, as the paths it sends: the
     // pool of ready-made ones must be on the same filesystem.
     static char sandboxes[PATH_MAX];
@@ -125,8 +135,8 @@ int main(int argc, char **argv) {
     while (data_length > 1 && argv[1][data_length - 1] == '/') data_length--;
     if (argv[1][0] == '/') snprintf(sandboxes, sizeof sandboxes, "%.*s/sandboxes", (int)data_length, argv[1]);
     else if (getcwd(cwd, sizeof cwd)) snprintf(sandboxes, sizeof sandboxes, "%s/sandboxes", cwd);
-    if (signal_fd < 0 || epfd < 0 || ready_fd < 0 || tasks_init(&tasks) != 0 || preparer_start(ready_fd, sandboxes) != 0 ||
-        listen_on_socket() != 0) {
+    if (signal_fd < 0 || epfd < 0 || started_fd < 0 || tasks_init(&tasks) != 0 || preparer_start(sandboxes) != 0 ||
+        spawners_start(spawner_count(), started_fd) != 0 || listen_on_socket() != 0) {
         perror("sundial-executor: start");
         return 1;
     }
@@ -134,13 +144,16 @@ int main(int argc, char **argv) {
     epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev);
     ev.data.u64 = TOKEN_SIGNAL;
     epoll_ctl(epfd, EPOLL_CTL_ADD, signal_fd, &ev);
-    ev.data.u64 = TOKEN_READY;
-    epoll_ctl(epfd, EPOLL_CTL_ADD, ready_fd, &ev);
+    ev.data.u64 = TOKEN_STARTED;
+    epoll_ctl(epfd, EPOLL_CTL_ADD, started_fd, &ev);
 
     struct epoll_event events[64];
+    double flushed_at = 0;
+    int holding_replies = 0;
     for (;;) {
         int timeout = enforce_deadlines();
         if (timeout < 0 || timeout > 5000) timeout = 5000;
+        if (holding_replies && timeout > 2) timeout = 2;
         int n = epoll_wait(epfd, events, 64, timeout);
         if (n < 0 && errno != EINTR) {
             perror("sundial-executor: epoll_wait");
@@ -150,8 +163,11 @@ int main(int argc, char **argv) {
             uint64_t token = events[i].data.u64;
             if (token == TOKEN_LISTEN) {
                 accept_connections();
-            } else if (token == TOKEN_READY) {
-                start_ready_launches();
+            } else if (token == TOKEN_STARTED) {
+                uint64_t count;
+                ssize_t ignored = read(started_fd, &count, sizeof count);
+                (void)ignored;
+                finish_started_launches();
             } else if (token == TOKEN_SIGNAL) {
                 drain_signals();
                 reap();
@@ -163,7 +179,16 @@ int main(int argc, char **argv) {
         // Exits that happened while launching are collected before answering, so one write
         // carries both.
         reap();
-        flush_all();
+        // While launches are in flight, replies leave every 2 ms rather than as each task
+        // starts: the server records a task as running when its reply arrives, so the first
+        // launches of a burst must not wait for the last, but one write per launch costs a
+        // burst more (wake-ups in the server) than it gains.
+        double now = now_seconds();
+        holding_replies = tasks.pending > 0 && now - flushed_at < 0.002;
+        if (!holding_replies) {
+            flush_all();
+            flushed_at = now;
+        }
         exit_if_unneeded();
     }
 }

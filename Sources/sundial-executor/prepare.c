@@ -16,9 +16,9 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t submitted;  // monotonic clock (preparer_start)
+static pthread_cond_t prepared;   // for the spawner threads
 static struct launch *queue_first, *queue_last;  // to prepare
-static struct launch *ready_first, *ready_last;  // prepared, for the main thread
-static int notify;
+static struct launch *ready_first, *ready_last;  // prepared, for the spawner threads
 static const char *sandbox_root;
 // Ready task directories kept in the pool while no launch waits: enough for a burst of this
 // many launches to skip creating inodes.
@@ -88,23 +88,17 @@ static void *run(void *unused) {
 
         pthread_mutex_lock(&lock);
         l->next = NULL;
-        int was_empty = ready_first == NULL;
         if (ready_last) ready_last->next = l; else ready_first = l;
         ready_last = l;
+        pthread_cond_signal(&prepared);
         pthread_mutex_unlock(&lock);
-        // One wake-up per batch: the main thread takes the whole ready list at once.
-        if (was_empty) {
-            uint64_t one = 1;
-            ssize_t ignored = write(notify, &one, sizeof one);
-            (void)ignored;
-        }
     }
     return NULL;
 }
 
-int preparer_start(int notify_fd, const char *sandboxes) {
-    notify = notify_fd;
+int preparer_start(const char *sandboxes) {
     sandbox_root = sandboxes;
+    pthread_cond_init(&prepared, NULL);
     pthread_condattr_t monotonic;
     pthread_condattr_init(&monotonic);
     pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
@@ -138,12 +132,15 @@ void preparer_started(void) {
     pthread_mutex_unlock(&lock);
 }
 
-struct launch *preparer_take_ready(void) {
+struct launch *preparer_next_ready(void) {
     pthread_mutex_lock(&lock);
-    struct launch *first = ready_first;
-    ready_first = ready_last = NULL;
+    while (!ready_first) pthread_cond_wait(&prepared, &lock);
+    struct launch *l = ready_first;
+    ready_first = l->next;
+    if (!ready_first) ready_last = NULL;
     pthread_mutex_unlock(&lock);
-    return first;
+    l->next = NULL;
+    return l;
 }
 
 void preparer_expect(size_t launches) {

@@ -1,7 +1,7 @@
 // Sandbox preparation on a thread of its own: the run and task directories and the empty
 // `stdout` and `stderr` files are made here, ahead of the spawn, so that creating inodes (the
-// slowest part of a launch on this machine's disk) overlaps with the main thread's vfork and
-// exec of earlier tasks instead of adding to them. Launches stay in order.
+// slowest part of a launch on this machine's disk) overlaps with the spawner threads' vfork
+// and exec of earlier tasks instead of adding to them. Launches stay in order.
 #ifndef SUNDIAL_EXECUTOR_PREPARE_H
 #define SUNDIAL_EXECUTOR_PREPARE_H
 
@@ -22,8 +22,10 @@ struct launch {
     int have_user;
     uid_t uid;
     gid_t gid;
-    int failed;                // set by the preparer; message holds why
+    int failed;                // set by the preparer or the spawner; message holds why
     char message[512];
+    pid_t pid;                 // set by the spawner once started
+    long long started_us;      // and when: CLOCK_REALTIME µs, as the spawn returned
 };
 
 // The pool of ready-made sandboxes (pool.h) holds this many task directories at least, and
@@ -31,17 +33,17 @@ struct launch {
 #define POOL_BASE_SIZE 32
 #define POOL_MAX_SIZE 20000
 
-// Starts the thread; `notify_fd` (an eventfd) is written whenever launches become ready.
-// `sandboxes` is the directory all sandboxes live under, where the pool is kept.
-int preparer_start(int notify_fd, const char *sandboxes);
+// Starts the thread. `sandboxes` is the directory all sandboxes live under, where the pool
+// is kept.
+int preparer_start(const char *sandboxes);
 // A server expects about this many launches soon (the scheduled runs due this minute and
 // the two after it): the pool grows to match while nothing waits.
 void preparer_expect(size_t launches);
-// Hands a launch to the thread (ownership passes until it comes back from preparer_take_ready).
+// Hands a launch to the thread (ownership passes until a spawner hands it back, spawners.h).
 void preparer_submit(struct launch *launch);
-// The main thread has started a launch it took from preparer_take_ready (or failed it).
+// A launch taken from preparer_next_ready has been started (or failed).
 void preparer_started(void);
-// The prepared launches, oldest first (a linked list through `next`), or NULL.
-struct launch *preparer_take_ready(void);
+// The oldest prepared launch, waiting until there is one (for the spawner threads).
+struct launch *preparer_next_ready(void);
 
 #endif

@@ -17,11 +17,14 @@
 //                                   while idle (pool.h); 0 = the usual small pool. No answer.
 //
 // Executor → server
-//   'l' launched  id, pid
+//   'l' launched  id, pid, started (µs since the epoch, CLOCK_REALTIME, when the task had
+//                 exec'd: the reply itself may leave milliseconds later under load)
 //   'f' failed    id, message       nothing runs for this id (bad request, sandbox, spawn failure)
 //   'e' exited    id, how ("exited" | "signaled"), code, stop ("0" | "1")   sent to every connection
 //   'q' state     id, "running", pid | id, "exited", how, code, stop | id, "unknown"
 //   'x' exit      "bye" | "busy"
+//
+// A reader ignores fields it does not know at the end of a frame, so a frame may grow.
 //
 // Exit statuses are kept in memory until acknowledged, so a server that crashed and came back
 // still learns how its tasks ended. Nothing is written to disk: if the executor itself dies,

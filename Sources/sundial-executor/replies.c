@@ -42,11 +42,14 @@ void write_exit_fields(struct frame_writer *w, const struct task *t) {
     frame_field(w, t->stop_requested ? "1" : "0");
 }
 
-void reply_launched(struct connection *c, const char *id, pid_t pid) {
+void reply_launched(struct connection *c, const char *id, pid_t pid, long long started_us) {
     struct frame_writer w;
     frame_begin(&w, &c->out, 'l');
     frame_field(&w, id);
     frame_field_int(&w, pid);
+    char started[32];
+    snprintf(started, sizeof started, "%lld", started_us);
+    frame_field(&w, started);
     frame_end(&w);
 }
 
@@ -62,7 +65,7 @@ void reply_state(int index, const char *id) {
     struct connection *c = &connections[index];
     struct task *t = tasks_find(&tasks, id);
     if (t && t->state == TASK_PENDING) {
-        // Answered with its pid once it has one (start_launch).
+        // Answered with its pid once it has one (finish_launch).
         t->asked_by = index;
         t->asked_generation = generations[index];
         return;

@@ -43,7 +43,7 @@ int parse_groups(const char *s, gid_t *out, int max) {
 }
 
 // Checks a launch request, records the task as pending and hands it to the preparer; the
-// reply comes when it has started (start_launch).
+// reply comes when it has started (finish_launch).
 void handle_launch(int index, const uint8_t *frame, size_t length, const char **f, int n) {
     struct connection *c = &connections[index];
     // id sandbox grace_ms uid gid groups mode argc argv... envc env...
@@ -112,73 +112,34 @@ void begin_stop(struct task *t) {
     tasks_mark_stopping(&tasks, t);
 }
 
-// Starts a launch whose sandbox is ready (or reports why it is not).
-void start_launch(struct launch *l) {
+// Records a launch the spawner threads have started (or failed) and replies.
+void finish_launch(struct launch *l) {
     struct task *t = l->task;
     struct connection *c = connections[l->connection].fd >= 0 && generations[l->connection] == l->generation
         ? &connections[l->connection] : NULL;
-    const char **f = l->fields;
-    unsigned long argc = strtoul(f[7], NULL, 10), envc = strtoul(f[8 + argc], NULL, 10);
-    gid_t groups[256];
-    int ngroups = l->have_user ? parse_groups(f[5], groups, 256) : 0;
-    char **argv = malloc((argc + 1) * sizeof *argv);
-    char **envp = malloc((envc + 1) * sizeof *envp);
-    char error[1024];
-    pid_t pid = -1;
-    if (l->failed) {
-        snprintf(error, sizeof error, "%s", l->message);
-    } else if (!argv || !envp) {
-        snprintf(error, sizeof error, "out of memory");
-    } else {
-        for (unsigned long i = 0; i < argc; i++) argv[i] = (char *)f[8 + i];
-        argv[argc] = NULL;
-        for (unsigned long i = 0; i < envc; i++) envp[i] = (char *)f[9 + argc + i];
-        envp[envc] = NULL;
-        struct spawn_request request = {
-            .sandbox = t->sandbox, .have_user = l->have_user, .uid = l->uid, .gid = l->gid, .groups = groups,
-            .ngroups = ngroups, .shell = strcmp(f[6], "sh") == 0, .argv = argv, .argc = (int)argc, .envp = envp,
-            .nice = task_nice,
-        };
-        pid = spawn_task(&request, error, sizeof error);
-    }
-    free(argv);
-    free(envp);
     int asked = t->asked_by >= 0 && connections[t->asked_by].fd >= 0 && generations[t->asked_by] == t->asked_generation
         ? t->asked_by : -1;
-    if (pid < 0) {
-        if (c) reply_failed(c, t->id, error);
+    if (l->failed) {
+        if (c) reply_failed(c, t->id, l->message);
         char *id = strdup(t->id);
         tasks_drop_pending(&tasks, t);
         if (asked >= 0 && id) reply_state(asked, id);  // now unknown
         free(id);
     } else {
-        tasks_mark_running(&tasks, t, pid);
-        if (c) reply_launched(c, t->id, pid);
+        tasks_mark_running(&tasks, t, l->pid);
+        if (c) reply_launched(c, t->id, l->pid, l->started_us);
         if (asked >= 0) reply_state(asked, t->id);
-        if (t->stop_requested) begin_stop(t);  // asked while its sandbox was being made
+        if (t->stop_requested) begin_stop(t);  // asked while it was being prepared or started
     }
     free(l->blob);
     free(l->fields);
     free(l);
 }
 
-void start_ready_launches(void) {
-    static double flushed_at;
-    uint64_t count;
-    ssize_t ignored = read(ready_fd, &count, sizeof count);
-    (void)ignored;
-    for (struct launch *l = preparer_take_ready(), *next; l; l = next) {
+void finish_started_launches(void) {
+    for (struct launch *l = spawners_take_started(), *next; l; l = next) {
         next = l->next;
-        start_launch(l);
-        preparer_started();
-        // Replies leave every 2 ms while a batch is being started: the server records a task
-        // as running when its reply arrives, so the first launches of a burst must not wait
-        // for the last; one write per launch, though, costs a burst more than it gains.
-        double now = now_seconds();
-        if (now - flushed_at >= 0.002) {
-            flush_all();
-            flushed_at = now;
-        }
+        finish_launch(l);
     }
 }
 

@@ -16,12 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// Set by a vfork child (which shares our memory) when it fails before exec, for a reason
-// that is the executor's problem rather than the task's. The parent reads them once the
-// child has exec'd or exited.
-static volatile int setup_errno;
-static const char *volatile setup_stage;
-
 // Below: code that runs in the vfork child. Only system calls and stack buffers: no malloc,
 // no stdio, and it never returns.
 
@@ -43,9 +37,11 @@ static void say(const char *a, const char *b, const char *c, int err) {
     (void)ignored;
 }
 
-static _Noreturn void fail_setup(const char *stage) {
-    setup_errno = errno;
-    setup_stage = stage;
+// Tells the parent, through the request (the vfork child shares its memory), that the task
+// could not start for a reason that is the executor's problem rather than the task's.
+static _Noreturn void fail_setup(struct spawn_request *r, const char *stage) {
+    r->setup_errno = errno;
+    r->setup_stage = stage;
     _exit(127);
 }
 
@@ -106,15 +102,15 @@ static int exec_search(char **argv, int argc, char **envp) {
     return result;
 }
 
-static _Noreturn void child(const struct spawn_request *r, pid_t parent) {
+static _Noreturn void child(struct spawn_request *r, pid_t parent) {
     // Before anything can be forked: from now on, if the executor dies, its guardian kills
     // this task's group.
     guardian_mark((pid_t)syscall(SYS_getpid));
-    if (setsid() < 0) fail_setup("setsid");
-    if (chdir(r->sandbox) != 0) fail_setup("chdir to the sandbox");
-    if (open_as(0, "/dev/null", O_RDONLY) != 0) fail_setup("open /dev/null");
-    if (open_as(1, "stdout", O_WRONLY | O_CREAT | O_APPEND) != 0) fail_setup("open stdout");
-    if (open_as(2, "stderr", O_WRONLY | O_CREAT | O_APPEND) != 0) fail_setup("open stderr");
+    if (setsid() < 0) fail_setup(r, "setsid");
+    if (chdir(r->sandbox) != 0) fail_setup(r, "chdir to the sandbox");
+    if (open_as(0, "/dev/null", O_RDONLY) != 0) fail_setup(r, "open /dev/null");
+    if (open_as(1, "stdout", O_WRONLY | O_CREAT | O_APPEND) != 0) fail_setup(r, "open stdout");
+    if (open_as(2, "stderr", O_WRONLY | O_CREAT | O_APPEND) != 0) fail_setup(r, "open stderr");
     syscall(SYS_close_range, 3, ~0U, 0);
     if (r->have_user) {
         // Let the task reopen its own log files.
@@ -126,8 +122,6 @@ static _Noreturn void child(const struct spawn_request *r, pid_t parent) {
             _exit(127);
         }
     }
-    // The executor runs at a higher priority than the server gave it; the task gets that back.
-    setpriority(PRIO_PROCESS, 0, r->nice);
     // After the user switch, which clears it.
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != parent) _exit(127);  // the executor is already gone
@@ -154,9 +148,9 @@ static _Noreturn void child(const struct spawn_request *r, pid_t parent) {
     _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
-pid_t spawn_task(const struct spawn_request *r, char *error, size_t error_size) {
-    setup_errno = 0;
-    setup_stage = NULL;
+pid_t spawn_task(struct spawn_request *r, char *error, size_t error_size) {
+    r->setup_errno = 0;
+    r->setup_stage = NULL;
     pid_t parent = getpid();
     pid_t pid = vfork();
     if (pid == 0) child(r, parent);
@@ -164,13 +158,18 @@ pid_t spawn_task(const struct spawn_request *r, char *error, size_t error_size) 
         snprintf(error, error_size, "vfork: %s", strerror(errno));
         return -1;
     }
-    if (setup_stage) {
+    // The child ran its setup and its exec at the executor's priority, ahead of the tasks
+    // already running (under load, an exec at theirs queued behind them and held this
+    // thread up); the task itself gets its own from here, microseconds into its dynamic
+    // loader, long before it can fork. (An exited child: ESRCH, nothing to do.)
+    setpriority(PRIO_PROCESS, (id_t)pid, r->nice);
+    if (r->setup_stage) {
         // The child has exited already (vfork returns after exec or _exit): reap it here, so
         // the exit loop never sees a pid that belongs to no task.
         guardian_unmark(pid);
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        snprintf(error, error_size, "cannot start the task in %s: %s: %s", r->sandbox, setup_stage, strerror(setup_errno));
+        snprintf(error, error_size, "cannot start the task in %s: %s: %s", r->sandbox, r->setup_stage, strerror(r->setup_errno));
         return -1;
     }
     return pid;

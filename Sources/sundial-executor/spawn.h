@@ -17,7 +17,10 @@ struct spawn_request {
     char **argv;               // NULL-terminated, argc entries
     int argc;
     char **envp;               // NULL-terminated: the task's whole environment
-    int nice;                  // the task's scheduling priority (the server's)
+    int nice;                  // the task's nice value, set once it has exec'd
+    // Set by the vfork child when it fails before exec (spawn_task's own use).
+    volatile int setup_errno;
+    const char *volatile setup_stage;
 };
 
 // Starts the task in a new session (its pid is also its process group id), with cwd = sandbox,
@@ -28,6 +31,7 @@ struct spawn_request {
 // Returns the pid, or -1 with a message in `error` when nothing could be started. A command
 // that cannot be executed (not found, not executable, user switch refused) still starts: it
 // writes why to its stderr file and exits 127 (126: found but not executable), as a shell does.
-pid_t spawn_task(const struct spawn_request *request, char *error, size_t error_size);
+// Safe to call from several threads at once (vfork suspends only the calling thread).
+pid_t spawn_task(struct spawn_request *request, char *error, size_t error_size);
 
 #endif

@@ -212,7 +212,7 @@ import SundialTestSupport
         let tasks = store.storedRuns(of: id).map { $0.tasks[0].id }
         let clock = ManualClock(now: start)
         let launcher = FakeLauncher()
-        launcher.setAdoption(tasks[0], .running(LaunchedTask(taskID: tasks[0], sandbox: "/x", pid: 1, processStartTime: 1)))
+        launcher.setAdoption(tasks[0], .running(LaunchedTask(taskID: tasks[0], sandbox: "/x", pid: 1)))
         launcher.setAdoption(tasks[1], .finished(.exited(0)))
         launcher.setAdoption(tasks[2], .lost)
         let engine = Engine(store: store, launcher: launcher, clock: clock)

@@ -193,6 +193,49 @@ struct LaunchTests {
         }
     }
 
+    /// Launches all in flight at once, each exiting at once: the executor's spawner threads
+    /// start them side by side, and a task that exits before its spawner has handed it over
+    /// must still get its own exit (not be reaped as a stranger and never end).
+    @Test func launchesInFlightTogetherAllGetTheirOwnExits() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        let results = try await withThrowingTaskGroup(of: (Int, TaskExit).self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let task = try await executor.launch(spec(scratch.sandbox("t\(index)"), .shell("exit \(index % 200)")))
+                    return (index, await executor.waitForExit(task))
+                }
+            }
+            var results: [Int: TaskExit] = [:]
+            for try await (index, exit) in group { results[index] = exit }
+            return results
+        }
+        #expect(results.count == 300)
+        for (index, exit) in results {
+            #expect(exit == .exited(Int32(index % 200)))
+        }
+    }
+
+    /// The executor says when the process started, read as it had exec'd: the server's
+    /// `startedAt` and process-start skew come from it, not from when the reply arrived.
+    @Test func aLaunchSaysWhenItsProcessStarted() async throws {
+        let scratch = try Scratch()
+        let executor = try scratch.executor()
+        let warmUp = try await executor.launch(spec(scratch.sandbox("warm-up"), .shell("true")))  // starts the executor
+        _ = await executor.waitForExit(warmUp)
+        func wallMicroseconds() -> Int64 {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+        }
+        let before = wallMicroseconds()
+        let task = try await executor.launch(spec(scratch.sandbox(), .shell("true")))
+        let after = wallMicroseconds()
+        let started = try #require(task.startedAtMicroseconds)
+        #expect(started >= before && started <= after)
+        #expect(await executor.waitForExit(task) == .exited(0))
+    }
+
     @Test func waitingTwiceReportsTheSameExit() async throws {
         let scratch = try Scratch()
         let executor = try scratch.executor()

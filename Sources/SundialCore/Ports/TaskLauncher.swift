@@ -50,13 +50,14 @@ public struct LaunchedTask: Sendable, Hashable {
     public var sandbox: String
     /// The task's main process (also its process group).
     public var pid: Int32
-    /// For launchers that identify a process by pid and start time; 0 when unused.
-    public var processStartTime: UInt64
-    public init(taskID: String, sandbox: String, pid: Int32, processStartTime: UInt64) {
+    /// When the process started, by the launcher's own wall clock (µs since the epoch), when
+    /// it knows: on a loaded machine the news of a start arrives milliseconds after the start.
+    public var startedAtMicroseconds: Int64?
+    public init(taskID: String, sandbox: String, pid: Int32, startedAtMicroseconds: Int64? = nil) {
         self.taskID = taskID
         self.sandbox = sandbox
         self.pid = pid
-        self.processStartTime = processStartTime
+        self.startedAtMicroseconds = startedAtMicroseconds
     }
 }
 
