@@ -2,6 +2,7 @@
 #include "prepare.h"
 #include "files.h"
 #include "pool.h"
+#include "threads.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,10 +66,7 @@ static void *run(void *unused) {
             clock_gettime(CLOCK_MONOTONIC, &now);
             long long quiet_ns = (now.tv_sec - last_start.tv_sec) * 1000000000LL + (now.tv_nsec - last_start.tv_nsec);
             if (quiet_ns >= REFILL_AFTER_NS) break;
-            struct timespec until = last_start;
-            until.tv_nsec += REFILL_AFTER_NS;
-            until.tv_sec += until.tv_nsec / 1000000000L;
-            until.tv_nsec %= 1000000000L;
+            struct timespec until = timespec_after(last_start, REFILL_AFTER_NS);
             pthread_cond_timedwait(&submitted, &lock, &until);
         }
         struct launch *l = queue_first;
@@ -99,19 +97,8 @@ static void *run(void *unused) {
 int preparer_start(const char *sandboxes) {
     sandbox_root = sandboxes;
     pthread_cond_init(&prepared, NULL);
-    pthread_condattr_t monotonic;
-    pthread_condattr_init(&monotonic);
-    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
-    pthread_cond_init(&submitted, &monotonic);
-    pthread_condattr_destroy(&monotonic);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_t thread;
-    int rc = pthread_create(&thread, &attr, run, NULL);
-    pthread_attr_destroy(&attr);
-    return rc == 0 ? 0 : -1;
+    cond_init_monotonic(&submitted);
+    return start_detached_threads(1, run);
 }
 
 void preparer_submit(struct launch *l) {

@@ -2,6 +2,7 @@
 #include "spawners.h"
 
 #include "executor.h"
+#include "threads.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -74,23 +75,8 @@ static void *run(void *unused) {
 
 int spawners_start(int count, int notify_fd) {
     notify = notify_fd;
-    pthread_condattr_t monotonic;
-    pthread_condattr_init(&monotonic);
-    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
-    pthread_cond_init(&arrived, &monotonic);
-    pthread_condattr_destroy(&monotonic);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    // spawn_task keeps PATH_MAX buffers on the stack, which its vfork child uses too.
-    pthread_attr_setstacksize(&attr, 256 * 1024);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = 0;
-    for (int i = 0; i < count && rc == 0; i++) {
-        pthread_t thread;
-        rc = pthread_create(&thread, &attr, run, NULL);
-    }
-    pthread_attr_destroy(&attr);
-    return rc == 0 ? 0 : -1;
+    cond_init_monotonic(&arrived);
+    return start_detached_threads(count, run);
 }
 
 struct launch *spawners_take_started(void) {
@@ -102,11 +88,9 @@ struct launch *spawners_take_started(void) {
 }
 
 void spawners_wait(int timeout_ms) {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += (long)timeout_ms * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    struct timespec until = timespec_after(now, (long)timeout_ms * 1000000L);
     pthread_mutex_lock(&lock);
     while (!started_first)
         if (pthread_cond_timedwait(&arrived, &lock, &until) != 0) break;
