@@ -23,7 +23,7 @@ let package = Package(
     ],
     targets: [
         // Pure domain: model, validation, cron, ports. No I/O.
-        .target(name: "SundialCore"),
+        .target(name: "SundialCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         // JobStore backed by an embedded SQLite database.
         .target(name: "SundialSQLite", dependencies: [
             "SundialCore",

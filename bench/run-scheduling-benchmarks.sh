@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 3 benchmarks: 100,000 schedules (start, memory, idle CPU, skew) and 10,000 jobs due
 # at one instant compared with APScheduler 3.11.3, plus cron next-fire evaluations per second.
-# Usage: bench/run-scheduling-benchmarks.sh [scale|burst|cron|all]
+# Usage: bench/run-scheduling-benchmarks.sh [scale|burst|sandboxes|cron|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCENARIO="${1:-all}"

@@ -7,11 +7,13 @@
   burst: 10,000 jobs due at one instant, each running `true`: skew of run creation, of
          process start, and when the last run finished; APScheduler 3.11.3 on the same
          workload in the same run, and the ratios.
+  sandboxes: idle CPU with 100,000 finished tasks' sandboxes (their logs) kept on disk,
+         which the log retention sweep looks after.
 
 Both also run bench/spawn-floor.c on the same process starts (`/bin/sh -c true`) with
 nothing around them, in the same run: the machine's floor, which no scheduler can beat.
 
-Usage: bench/run-scheduling-benchmarks.sh [scale|burst|all]
+Usage: bench/run-scheduling-benchmarks.sh [scale|burst|sandboxes|all]
 """
 import argparse
 import json
@@ -46,13 +48,14 @@ class Server:
     def __init__(self, binary, data_dir):
         self.binary, self.data_dir = binary, data_dir
         self.process, self.url = None, None
+        self.extra_arguments = []
 
     def start(self):
         """Starts the server; returns seconds from spawn to answering /ping."""
         log = open(os.path.join(self.data_dir, "server.log"), "ab")
         began = time.monotonic()
         self.process = subprocess.Popen(
-            [self.binary, "server", "--port", "0", "--data-dir", self.data_dir, "--log-level", "error"],
+            [self.binary, "server", "--port", "0", "--data-dir", self.data_dir, "--log-level", "error", *self.extra_arguments],
             stdout=subprocess.PIPE, stderr=log)
         line = self.process.stdout.readline().decode()
         self.url = line[line.index("http://"):].strip()
@@ -248,9 +251,45 @@ def burst(binary, jobs, python_with_apscheduler):
         print(f"  {label}: {theirs:.0f} ms / {ours:.0f} ms = {theirs / max(ours, 1):.1f}x")
 
 
+def make_sandboxes(root, jobs, runs_per_job):
+    """Finished tasks' sandboxes as the executor leaves them: `<job>/<run>/<task>/{stdout,stderr}`."""
+    for j in range(jobs):
+        for r in range(runs_per_job):
+            task = os.path.join(root, f"job-{j}", f"run-{r}", f"run-{r}.task")
+            os.makedirs(task)
+            for stream in ("stdout", "stderr"):
+                with open(os.path.join(task, stream), "w") as f:
+                    f.write("done\n" if stream == "stdout" else "")
+
+
+def sandboxes(binary, jobs, runs_per_job, seconds):
+    data = tempfile.mkdtemp(prefix="sundial-sandboxes-")
+    try:
+        began = time.monotonic()
+        make_sandboxes(os.path.join(data, "sandboxes"), jobs, runs_per_job)
+        print(f"made {jobs * runs_per_job} finished sandboxes in {time.monotonic() - began:.0f} s")
+        server = Server(binary, data)
+        # The sweep every 10 s instead of every minute: six sweeps in the measurement.
+        server.extra_arguments = ["--log-sweep-interval", "10s"]
+        startup = server.start()
+        cpu_start = server.cpu_seconds()
+        print(f"start to serving: {startup * 1000:.0f} ms, CPU {cpu_start:.2f} s")
+        time.sleep(15)
+        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        print(f"CPU in the first 15 s (the walk of the sandboxes at start, one sweep): {cpu0 - cpu_start:.2f} s")
+        time.sleep(seconds)
+        spent = server.cpu_seconds() - cpu0
+        elapsed = time.monotonic() - t0
+        print(f"CPU from 15 s after start for {elapsed:.0f} s, sweep every 10 s: {spent:.2f} s "
+              f"({spent / elapsed * 100:.2f} % of a core); RSS {server.rss_mb():.0f} MB")
+        server.stop()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["scale", "burst", "all"])
+    parser.add_argument("scenario", choices=["scale", "burst", "sandboxes", "all"])
     parser.add_argument("--binary", required=True)
     parser.add_argument("--python", default=sys.executable, help="a Python with apscheduler==3.11.3")
     parser.add_argument("--jobs", type=int, default=100_000)
@@ -264,6 +303,9 @@ def main():
     if args.scenario in ("burst", "all"):
         print("\n== 10,000 jobs due at one instant ==")
         burst(args.binary, args.burst_jobs, args.python)
+    if args.scenario in ("sandboxes", "all"):
+        print("\n== 100,000 finished sandboxes kept ==")
+        sandboxes(args.binary, 10_000, 10, 60)
 
 
 if __name__ == "__main__":

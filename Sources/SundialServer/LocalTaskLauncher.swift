@@ -7,10 +7,13 @@ import SundialExecutor
 final class LocalTaskLauncher: TaskLauncher {
     let executor: LocalExecutor
     let layout: SandboxLayout
+    /// Told when a task starts and ends in a sandbox, for the log retention sweep.
+    let tracker: SandboxTracker
     let runningAsRoot = geteuid() == 0
 
-    init(layout: SandboxLayout, artifactCache: String, dataDirectory: String, executorPath: String) throws {
+    init(layout: SandboxLayout, tracker: SandboxTracker, artifactCache: String, dataDirectory: String, executorPath: String) throws {
         self.layout = layout
+        self.tracker = tracker
         self.executor = try LocalExecutor(executorPath: executorPath, stateDirectory: dataDirectory, artifactCacheDirectory: artifactCache)
     }
 
@@ -25,6 +28,7 @@ final class LocalTaskLauncher: TaskLauncher {
         let directory = layout.jobDirectory(job)
         let trash = layout.root + "/" + SandboxLayout.trashPrefix + job.rawValue + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         guard rename(directory, trash) == 0 else { return }
+        tracker.forgetJob(job)
         Task.detached(priority: .background) { try? FileManager.default.removeItem(atPath: trash) }
     }
 
@@ -47,6 +51,7 @@ final class LocalTaskLauncher: TaskLauncher {
             throw LaunchError("container images are not executed yet: this server runs commands on the host only")
         }
         let spec = spec(for: request)
+        tracker.started(spec.sandbox)
         do {
             // Without artifacts there is nothing to fetch; the executor creates the sandbox.
             if !spec.artifacts.isEmpty { try await executor.prepare(spec) }
@@ -56,12 +61,15 @@ final class LocalTaskLauncher: TaskLauncher {
             return LaunchedTask(
                 taskID: running.taskID, sandbox: running.sandbox, pid: running.pid, startedAtMicroseconds: running.startedAtMicroseconds)
         } catch {
+            tracker.ended(spec.sandbox)
             throw LaunchError(error.description)
         }
     }
 
     func wait(for task: LaunchedTask) async -> TaskOutcome {
-        outcome(await executor.waitForExit(running(task)))
+        let exit = await executor.waitForExit(running(task))
+        tracker.ended(task.sandbox)
+        return outcome(exit)
     }
 
     func stop(_ task: LaunchedTask) { executor.stop(running(task)) }
@@ -71,7 +79,10 @@ final class LocalTaskLauncher: TaskLauncher {
     func expectLaunches(_ count: Int) { executor.expectLaunches(count) }
 
     func adopt(_ request: TaskLaunchRequest) async -> AdoptOutcome {
-        switch await executor.adopt(taskID: request.taskID, sandbox: sandbox(for: request)) {
+        let sandbox = sandbox(for: request)
+        let adopted = await executor.adopt(taskID: request.taskID, sandbox: sandbox)
+        if case .running = adopted { tracker.started(sandbox) } else { tracker.ended(sandbox) }
+        switch adopted {
         case .running(let task):
             return .running(LaunchedTask(taskID: task.taskID, sandbox: task.sandbox, pid: task.pid))
         case .finished(let exit):

@@ -22,8 +22,10 @@ public enum SundialServerRunner {
 
         let store = try SQLiteJobStore(path: configuration.databasePath, durability: configuration.synchronousCommits ? .full : .normal)
         let sandboxes = SandboxLayout(root: configuration.sandboxDirectory)
+        let retentionPolicy = LogRetentionPolicy(maxAgeSeconds: configuration.logRetentionSeconds, maxTotalBytes: configuration.logMaxBytes)
+        let tracker = SandboxTracker(layout: sandboxes, isEnabled: retentionPolicy.removesAnything)
         let launcher = try LocalTaskLauncher(
-            layout: sandboxes, artifactCache: configuration.artifactCacheDirectory,
+            layout: sandboxes, tracker: tracker, artifactCache: configuration.artifactCacheDirectory,
             dataDirectory: configuration.dataDirectory,
             executorPath: configuration.executorPath ?? LocalExecutor.bundledExecutorPath())
         let engine = Engine(
@@ -50,9 +52,7 @@ public enum SundialServerRunner {
             engine: engine, server: server, sandboxes: sandboxes,
             webUIAssets: configuration.uiDirectory.map { WebUIAssets.live(directory: $0) } ?? .embedded())
         let retention = LogRetentionService(
-            layout: sandboxes,
-            policy: LogRetentionPolicy(maxAgeSeconds: configuration.logRetentionSeconds, maxTotalBytes: configuration.logMaxBytes),
-            engine: engine, sweepIntervalSeconds: configuration.logSweepIntervalSeconds, logger: logger)
+            layout: sandboxes, policy: retentionPolicy, tracker: tracker, engine: engine, sweepIntervalSeconds: configuration.logSweepIntervalSeconds, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sundial"),

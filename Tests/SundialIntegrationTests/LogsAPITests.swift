@@ -129,6 +129,29 @@ import SundialCore
         })
     }
 
+    @Test func sandboxesLeftByAnEarlierServerExpireToo() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("sundial-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        // Tasks that ended 8 days and 1 hour ago, under the default retention of 7 days.
+        for (job, age) in [("stale", 8 * 86400.0), ("recent", 3600.0)] {
+            let task = data.appendingPathComponent("sandboxes/\(job)/run-1/run-1.task")
+            try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
+            for stream in ["stdout", "stderr"] {
+                let file = task.appendingPathComponent(stream)
+                try Data("\(job)\n".utf8).write(to: file)
+                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: file.path)
+            }
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: task.path)
+        }
+        let server = try await SundialServerProcess(dataDirectory: data)
+        defer { server.stop() }
+        let stale = data.appendingPathComponent("sandboxes/stale/run-1/run-1.task").path
+        #expect(try await server.eventually(timeout: 30) { !FileManager.default.fileExists(atPath: stale) })
+        // Its emptied run directory went with it; the recent one stays.
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("sandboxes/stale/run-1").path))
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("sandboxes/recent/run-1/run-1.task/stdout").path))
+    }
+
     @Test func withoutRetentionLogsStayAndTheServerRuns() async throws {
         let server = try await SundialServerProcess(extraArguments: ["--log-retention", "off", "--log-max-bytes", "off"])
         defer { server.stop() }

@@ -1,7 +1,7 @@
 // Linux calls Swift's Glibc module does not import.
 //
 // A wall-clock timer for the scheduler: timerfd on CLOCK_REALTIME, absolute, cancelled
-// when the clock is set (<sys/timerfd.h>); and malloc_trim (<malloc.h>).
+// when the clock is set (<sys/timerfd.h>); malloc_trim (<malloc.h>); a thread's priority.
 #ifndef CSUNDIALLINUX_H
 #define CSUNDIALLINUX_H
 
@@ -17,6 +17,10 @@ int sundial_wall_timer_arm(int fd, int64_t epoch_ms);
 int sundial_wall_timer_wait(int fd);
 /// Lowers this thread's timer slack to 1 ns so wake-ups are not coalesced by up to 50 µs.
 void sundial_set_precise_timer_slack(void);
+
+/// Moves the calling thread to the lowest priority (nice 19, SCHED_IDLE where permitted):
+/// for housekeeping that must only use CPU nothing else wants.
+void sundial_lower_thread_priority(void);
 
 /// malloc_trim(0): hands memory freed into glibc's arenas back to the system.
 void sundial_release_free_memory(void);

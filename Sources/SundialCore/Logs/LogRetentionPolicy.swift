@@ -2,8 +2,8 @@ import Foundation
 
 /// Which task sandboxes (and with them their logs) to remove: those of tasks that ended
 /// longer ago than `maxAge`, then, while everything kept is larger than `maxTotalBytes`,
-/// the oldest finished ones first. A sandbox of an active task is never chosen, though
-/// its size counts towards the total.
+/// the oldest finished ones first. A sandbox of an active run is never chosen, though its
+/// size counts towards the total. RetainedSandboxes applies it.
 public struct LogRetentionPolicy: Sendable, Hashable {
     /// Seconds a finished task's sandbox is kept; nil keeps it regardless of age.
     public var maxAgeSeconds: Int64?
@@ -15,45 +15,16 @@ public struct LogRetentionPolicy: Sendable, Hashable {
         self.maxTotalBytes = maxTotalBytes
     }
 
-    /// One task sandbox as the sweep found it.
-    public struct Sandbox: Sendable, Hashable {
-        public var path: String
-        /// When the task ended (or, for an active one, when it last wrote).
-        public var finishedAt: Instant
-        public var bytes: Int64
-        public var active: Bool
-
-        public init(path: String, finishedAt: Instant, bytes: Int64, active: Bool) {
-            self.path = path
-            self.finishedAt = finishedAt
-            self.bytes = bytes
-            self.active = active
-        }
+    /// Sandboxes of tasks that ended before this instant are removed; nil when age alone
+    /// removes nothing. An absurd retention (years beyond Int64 milliseconds) keeps everything.
+    public func cutoff(now: Instant) -> Instant? {
+        guard let maxAgeSeconds else { return nil }
+        let (milliseconds, overflow) = maxAgeSeconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? nil : now.adding(milliseconds: -milliseconds)
     }
 
-    /// The sandboxes to remove, oldest first.
-    public func selectForRemoval(_ sandboxes: [Sandbox], now: Instant) -> [Sandbox] {
-        let finished = sandboxes.filter { !$0.active }.sorted { ($0.finishedAt, $0.path) < ($1.finishedAt, $1.path) }
-        var removed: [Sandbox] = []
-        var kept: [Sandbox] = []
-        if let maxAgeSeconds {
-            // Clamped: an absurd retention (years beyond Int64 milliseconds) keeps everything.
-            let (milliseconds, overflow) = maxAgeSeconds.multipliedReportingOverflow(by: 1000)
-            let cutoff = overflow ? Instant(millisecondsSinceEpoch: .min) : now.adding(milliseconds: -milliseconds)
-            for sandbox in finished {
-                if sandbox.finishedAt < cutoff { removed.append(sandbox) } else { kept.append(sandbox) }
-            }
-        } else {
-            kept = finished
-        }
-        guard let maxTotalBytes else { return removed }
-        var total = sandboxes.filter(\.active).reduce(Int64(0)) { $0 + $1.bytes } + kept.reduce(Int64(0)) { $0 + $1.bytes }
-        for sandbox in kept where total > maxTotalBytes {
-            removed.append(sandbox)
-            total -= sandbox.bytes
-        }
-        return removed
-    }
+    /// Whether the policy removes anything at all.
+    public var removesAnything: Bool { maxAgeSeconds != nil || maxTotalBytes != nil }
 }
 
 /// Parses the human forms of the retention settings: durations like `90s`, `30m`, `12h`,

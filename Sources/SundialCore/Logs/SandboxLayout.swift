@@ -24,6 +24,15 @@ public struct SandboxLayout: Sendable, Hashable {
         taskDirectory(job, run, task: task) + "/" + stream.rawValue
     }
 
+    /// The job and run of a path below a run directory (a task directory), as names; nil for
+    /// a path outside the root or not that deep.
+    public func jobAndRun(of path: String) -> (job: Substring, run: Substring)? {
+        guard path.hasPrefix(root), path.dropFirst(root.count).first == "/" else { return nil }
+        let parts = path.dropFirst(root.count + 1).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return (parts[0], parts[1])
+    }
+
     /// Directories under the root whose name starts with this are being deleted (a deleted
     /// job's sandboxes, renamed away first so a new job of the same id starts clean).
     public static let trashPrefix = ".trash-"
