@@ -97,8 +97,11 @@ static int make_directory(const char *directory, int depth) {
     entry_path(from, 'd', n);
     if (renameat2(AT_FDCWD, from, AT_FDCWD, directory, RENAME_NOREPLACE) == 0) return 0;
     int error = errno;
+    if (error == EEXIST) {
+        push(&ready_directories, n);  // the entry did not move
+        return 0;
+    }
     if (access(from, F_OK) == 0) push(&ready_directories, n);
-    if (error == EEXIST) return 0;
     if (error != ENOENT) {
         errno = error;
         return -1;
@@ -115,18 +118,18 @@ int pool_place(const char *sandbox) {
     wanted = 1;
     uint64_t n;
     if (!pop(&ready_tasks, &n)) return -1;
+    // The run directory first: for a new run it is missing, and placing it before the task
+    // directory costs one rename, where trying the task directory first costs a failed one
+    // more. An existing one (a task relaunched within its run) is left as it is.
+    char parent[PATH_MAX];
+    if (parent_of(sandbox, parent) == 0) make_directory(parent, 0);  // on failure the rename below says why
     char from[PATH_MAX];
     entry_path(from, 't', n);
-    for (int attempt = 0;; attempt++) {
-        if (renameat2(AT_FDCWD, from, AT_FDCWD, sandbox, RENAME_NOREPLACE) == 0) return 0;
-        if (errno != ENOENT || attempt > 0) break;
-        char parent[PATH_MAX];
-        if (parent_of(sandbox, parent) != 0 || make_directory(parent, 0) != 0) break;
-    }
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, sandbox, RENAME_NOREPLACE) == 0) return 0;
     int error = errno;
     // EINVAL: this filesystem cannot rename without replacing; EXDEV: the pool is elsewhere.
     if (error == EINVAL || error == EXDEV || error == ENOSYS) usable = 0;
-    if (access(from, F_OK) == 0) push(&ready_tasks, n);
+    if (error == EEXIST || access(from, F_OK) == 0) push(&ready_tasks, n);
     errno = error;
     return -1;
 }

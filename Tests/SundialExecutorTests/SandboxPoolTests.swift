@@ -60,6 +60,18 @@ struct SandboxPoolTests {
         // that one is made first, from the newest entry.
         #expect(Self.inode(scratch.path + "/sandboxes/new-job") == directories[0])
         #expect(Self.inode(scratch.path + "/sandboxes/new-job/run-1") == directories[1])
+
+        // A second task of the same run: its run directory stays, and no plain entry is used
+        // (with the pool full again, a refill adds none either).
+        try await Self.waitForPool(scratch, tasks: 32)
+        let plainEntries = Self.poolEntries(scratch, kind: "d").count
+        let nextNewest = try #require(newestFirst("t").first)
+        let nextInode = try #require(Self.inode(scratch.path + "/sandboxes/.pool/" + nextNewest))
+        let relaunch = try await executor.launch(spec(scratch.path + "/sandboxes/new-job/run-1/task-2", .shell("true")))
+        #expect(await executor.waitForExit(relaunch) == .exited(0))
+        #expect(Self.inode(scratch.path + "/sandboxes/new-job/run-1/task-2") == nextInode)
+        #expect(Self.inode(scratch.path + "/sandboxes/new-job/run-1") == directories[1])
+        #expect(Self.poolEntries(scratch, kind: "d").count == plainEntries)
     }
 
     @Test func anExistingSandboxIsCompletedInPlaceAndKeepsItsFiles() async throws {
