@@ -27,7 +27,8 @@ struct LogRetentionService: Service {
     func run() async throws {
         let layout = self.layout
         await BackgroundThread.run { SandboxInventory.removeTrash(layout) }
-        guard policy.removesAnything, tracker.isEnabled else {
+        // The tracker is enabled exactly when the policy removes something.
+        guard tracker.isEnabled else {
             // Nothing to sweep, but returning would end the whole service group.
             try? await gracefulShutdown()
             return

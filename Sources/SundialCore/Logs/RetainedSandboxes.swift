@@ -47,7 +47,7 @@ public struct RetainedSandboxes: Sendable {
     public mutating func started(_ path: String) {
         let bytes = running[path] ?? finished[path]?.bytes ?? 0
         forget(path)
-        insert(path) { $0.running[path] = bytes; $0.totalBytes += bytes }
+        insertRunning(path, bytes: bytes)
     }
 
     /// The sandbox's task ended (or never started): the next sweep measures it.
@@ -61,7 +61,7 @@ public struct RetainedSandboxes: Sendable {
     public mutating func found(_ path: String, _ measurement: Measurement, running isRunning: Bool) {
         guard !isKnown(path) else { return }
         if isRunning {
-            insert(path) { $0.running[path] = measurement.bytes; $0.totalBytes += measurement.bytes }
+            insertRunning(path, bytes: measurement.bytes)
         } else {
             insertFinished(path, measurement)
         }
@@ -140,6 +140,13 @@ public struct RetainedSandboxes: Sendable {
     private mutating func insert(_ path: String, _ body: (inout RetainedSandboxes) -> Void) {
         body(&self)
         if let job = job(of: path) { pathsByJob[job, default: []].insert(path) }
+    }
+
+    private mutating func insertRunning(_ path: String, bytes: Int64) {
+        insert(path) {
+            $0.running[path] = bytes
+            $0.totalBytes += bytes
+        }
     }
 
     private mutating func insertFinished(_ path: String, _ measurement: Measurement) {
