@@ -111,6 +111,14 @@ import Testing
         let id = RunID.generate(at: Instant.parse("2016-07-25T21:25:07Z")!)
         #expect(id.rawValue.hasPrefix("20160725212507"))
         #expect(id.rawValue.count == 19)
+        // Each of the five random letters varies on its own (they come from one draw).
+        let suffixes = (0..<1000).map { _ in Array(RunID.generate(at: Instant(millisecondsSinceEpoch: 0)).rawValue.utf8.suffix(5)) }
+        #expect(Set(suffixes).count > 990)
+        for position in 0..<5 {
+            let letters = Set(suffixes.map { $0[position] })
+            #expect(letters.count > 40)
+            #expect(letters.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) })
+        }
     }
 
     @Test func historyListsAreCapped() {

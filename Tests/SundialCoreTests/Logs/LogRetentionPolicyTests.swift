@@ -123,6 +123,9 @@ import Testing
         #expect(layout.jobAndRun(of: "/data/sandboxes/a/b") == nil)
         #expect(layout.jobAndRun(of: "/data/sandboxesx/a/b/c") == nil)
         #expect(layout.jobAndRun(of: "/elsewhere/a/b/c") == nil)
+        #expect(layout.jobAndRun(of: "/data/sandboxes//b/c") == nil)
+        #expect(layout.jobAndRun(of: "/data/sandboxes/jöb.1/rün/task/deeper").map { "\($0.job) \($0.run)" } == "jöb.1 rün")
+        #expect(layout.jobAndRun(of: "/data/sandboxes") == nil)
     }
 
     @Test func parsesDurationsAndSizes() throws {
