@@ -1,6 +1,7 @@
 -- POST /v1/jobs: COUNT jobs in all (split over THREADS wrk threads), each with its own schedule.
 -- Environment: COUNT, PREFIX, CRON ("random-far": a random minute/hour/day in a month five
--- months away, so none fires during the benchmark; anything else is used as given).
+-- months away, so none fires during the benchmark; anything else is used as given), RUN_FORM
+-- ("cmd": `true` through /bin/sh -c, the default; "args": `true` executed without a shell).
 local created = 0
 function setup(thread)
   thread:set("index", created)
@@ -17,6 +18,8 @@ function init(args)
   prefix = os.getenv("PREFIX") or "job"
   cron = os.getenv("CRON") or "random-far"
   month = tonumber(os.getenv("FAR_MONTH") or "1")
+  command = '"cmd":"true"'
+  if os.getenv("RUN_FORM") == "args" then command = '"args":["true"]' end
   math.randomseed(index + 7)
 end
 request = function()
@@ -35,7 +38,7 @@ request = function()
   if cron == "random-far" then
     expr = string.format("%d %d %d %d *", math.random(0, 59), math.random(0, 23), math.random(1, 28), month)
   end
-  local body = '{"id":"' .. prefix .. "-" .. i .. '","run":{"cmd":"true","cpus":0.01,"mem":32,"disk":0},'
+  local body = '{"id":"' .. prefix .. "-" .. i .. '","run":{' .. command .. ',"cpus":0.01,"mem":32,"disk":0},'
     .. '"schedules":[{"id":"s","cron":"' .. expr .. '","startingDeadlineSeconds":60}]}'
   return wrk.format("POST", "/v1/jobs", {["Content-Type"] = "application/json"}, body)
 end

@@ -4,14 +4,15 @@
   scale: 100,000 jobs, each with its own schedule: process start to serving, resident
          memory, idle CPU; then trigger and process-start skew of probe jobs firing every
          second with the 100,000 schedules loaded.
-  burst: 10,000 jobs due at one instant, each running `true`: skew of run creation, of
-         process start, and when the last run finished; APScheduler 3.11.3 on the same
-         workload in the same run, and the ratios.
+  burst: 10,000 jobs due at one instant, each running `true`, once executed without a
+         shell (job `args`, as APScheduler runs it) and once through `/bin/sh -c` (job
+         `cmd`): skew of run creation, of process start, and when the last run finished;
+         APScheduler 3.11.3 on the same workload in the same run, and the ratios.
   sandboxes: idle CPU with 100,000 finished tasks' sandboxes (their logs) kept on disk,
          which the log retention sweep looks after.
 
-Both also run bench/spawn-floor.c on the same process starts (`/bin/sh -c true`) with
-nothing around them, in the same run: the machine's floor, which no scheduler can beat.
+Both also run bench/spawn-floor.c on the same process starts with nothing around them, in
+the same run: the machine's floor, which no scheduler can beat.
 
 Usage: bench/run-scheduling-benchmarks.sh [scale|burst|sandboxes|all]
 """
@@ -94,9 +95,11 @@ class Server:
         return self.get("/v1/metrics")
 
 
-def create_jobs(server, count, prefix, cron, far_month=1):
-    """Creates `count` jobs with wrk; returns the seconds until all were stored and the errors."""
-    env = dict(os.environ, COUNT=str(count), PREFIX=prefix, CRON=cron, FAR_MONTH=str(far_month), THREADS="2")
+def create_jobs(server, count, prefix, cron, far_month=1, run_form="cmd"):
+    """Creates `count` jobs with wrk; returns the seconds until all were stored and the errors.
+    run_form "cmd" runs `true` through /bin/sh -c, "args" executes it without a shell."""
+    env = dict(os.environ, COUNT=str(count), PREFIX=prefix, CRON=cron, FAR_MONTH=str(far_month), THREADS="2",
+               RUN_FORM=run_form)
     before = int(server.metrics()["gauges"]["metronome.jobs.gauge"]["value"])
     began = time.monotonic()
     # wrk cannot stop after a request count, so it runs for a fixed time and pings once done.
@@ -197,7 +200,17 @@ def scale(binary, jobs, probe_seconds, python):
         shutil.rmtree(data, ignore_errors=True)
 
 
-def burst(binary, jobs, python_with_apscheduler):
+# The two ways a job runs `true`: its `args` execute it without a shell, as APScheduler's
+# `subprocess.run(["true"])` does (the like-for-like comparison); its `cmd` runs
+# `/bin/sh -c true`, as Metronome's `cmd` is defined. Each with the machine's floor for the
+# same processes (bench/spawn-floor.c: `exec` and `sh`).
+BURST_FORMS = [("args", "`true` without a shell (job `args`)", "exec"),
+               ("cmd", "`/bin/sh -c true` (job `cmd`)", "sh")]
+
+
+def sundial_burst(binary, jobs, run_form):
+    """One burst of `jobs` runs due at one instant; returns the per-run delays in ms after the
+    scheduled instant: (created, started, finished, not successful)."""
     data = tempfile.mkdtemp(prefix="sundial-burst-")
     try:
         server = Server(binary, data)
@@ -207,15 +220,15 @@ def burst(binary, jobs, python_with_apscheduler):
             target += 60
         t = time.gmtime(target)
         cron = f"{t.tm_min} {t.tm_hour} {t.tm_mday} {t.tm_mon} *"
-        elapsed, errors = create_jobs(server, jobs, "burst", cron)
-        print(f"created {jobs} jobs due at {time.strftime('%H:%M:%SZ', t)} ({cron}) in {elapsed:.1f} s, {errors} errors")
+        elapsed, errors = create_jobs(server, jobs, "burst", cron, run_form=run_form)
+        print(f"created {jobs} jobs ({run_form}) due at {time.strftime('%H:%M:%SZ', t)} ({cron}) in {elapsed:.1f} s, {errors} errors")
         while True:
             c = server.metrics()["counters"]
             done = c["metronome.jobs.succeeded.counter"]["count"] + c["metronome.jobs.failed.counter"]["count"]
             if done >= jobs or time.time() > target + 120:
                 break
             time.sleep(0.25)
-        trigger_h, start_h = skew_histograms(server)
+        trigger_h, _ = skew_histograms(server)
         server.stop()
         db = sqlite3.connect(os.path.join(data, "sundial.db"))
         created, started, finished, failed = [], [], [], 0
@@ -228,27 +241,36 @@ def burst(binary, jobs, python_with_apscheduler):
             if completed_at:
                 finished.append(completed_at - scheduled_at)
             failed += status != "SUCCESS"
-        print(f"sundial: {len(created)} runs recorded, {len(finished)} finished, {failed} not successful")
+        return created, started, finished, failed, trigger_h
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def burst(binary, jobs, python_with_apscheduler):
+    # This machine's speed drifts by 10 % and more within minutes, so each Sundial burst is
+    # followed at once by APScheduler's and by the floor's, and compared with those.
+    for form, label, floor_form in BURST_FORMS:
+        created, started, finished, failed, trigger_h = sundial_burst(binary, jobs, form)
+        print(f"sundial, {label}: {len(created)} runs recorded, {len(finished)} finished, {failed} not successful")
         print(f"  run created - scheduled:     {describe(created)}  [µs histogram: p50 {trigger_h['p50'] / 1000:.1f} ms, p99 {trigger_h['p99'] / 1000:.1f} ms]")
         print(f"  process started - scheduled: {describe(started)}")
         print(f"  finished - scheduled:        {describe(finished)}")
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
-    out = subprocess.run([python_with_apscheduler, os.path.join(HERE, "apscheduler_burst.py"), str(jobs)],
-                         capture_output=True, text=True, check=True).stdout
-    aps = json.loads(out)
-    print(f"APScheduler 3.11.3 (BackgroundScheduler, default executor), same {jobs} jobs running `true`, nothing recorded:")
-    print(f"  job started - scheduled:     {describe(aps['started'])}")
-    print(f"  finished - scheduled:        {describe(aps['finished'])}")
-    floor = spawn_floor("burst", jobs)
-    print(f"machine floor, {jobs} `sh -c true` started by a bare C loop (nothing recorded, no sandbox): "
-          f"last started {floor['last_started_ms']:.0f} ms, all exited {floor['all_exited_ms']:.0f} ms")
-    print(f"  ratio floor / Sundial (all finished): {floor['all_exited_ms'] / max(max(finished), 1):.2f}x")
-    print("ratios (APScheduler / Sundial, higher is better for Sundial):")
-    for label, ours, theirs in [("start skew p50", percentile(started, 0.5), percentile(aps["started"], 0.5)),
-                                ("start skew p99", percentile(started, 0.99), percentile(aps["started"], 0.99)),
-                                ("all finished", max(finished), max(aps["finished"]))]:
-        print(f"  {label}: {theirs:.0f} ms / {ours:.0f} ms = {theirs / max(ours, 1):.1f}x")
+        out = subprocess.run([python_with_apscheduler, os.path.join(HERE, "apscheduler_burst.py"), str(jobs)],
+                             capture_output=True, text=True, check=True).stdout
+        aps = json.loads(out)
+        print(f"APScheduler 3.11.3 right after (BackgroundScheduler, default executor), same {jobs} jobs, each "
+              f"`subprocess.run([\"true\"])`, nothing recorded:")
+        print(f"  job started - scheduled:     {describe(aps['started'])}")
+        print(f"  finished - scheduled:        {describe(aps['finished'])}")
+        floor = spawn_floor("burst", jobs, floor_form)
+        print(f"machine floor right after, {jobs} {label.split(' (')[0]} started by a bare C loop (nothing recorded, no sandbox): "
+              f"last started {floor['last_started_ms']:.0f} ms, all exited {floor['all_exited_ms']:.0f} ms")
+        print(f"  ratio floor / Sundial (all finished): {floor['all_exited_ms'] / max(max(finished), 1):.2f}x")
+        print(f"  ratios APScheduler / Sundial {form} (higher is better for Sundial):")
+        for name, ours, theirs in [("start skew p50", percentile(started, 0.5), percentile(aps["started"], 0.5)),
+                                   ("start skew p99", percentile(started, 0.99), percentile(aps["started"], 0.99)),
+                                   ("all finished", max(finished), max(aps["finished"]))]:
+            print(f"    {name}: {theirs:.0f} ms / {ours:.0f} ms = {theirs / max(ours, 1):.2f}x")
 
 
 def make_sandboxes(root, jobs, runs_per_job):

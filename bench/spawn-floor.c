@@ -1,10 +1,14 @@
 // The machine's floor for the scheduling benchmarks: how fast this machine starts the same
-// processes (`/bin/sh -c true`) with nothing else around them: no scheduler, no store, no
-// sandbox, no output files. One thread, posix_spawn (the parent waits until the child has
-// exec'd, as the executor's vfork does), reaping as it goes.
+// processes with nothing else around them: no scheduler, no store, no sandbox, no output
+// files. One thread, posix_spawn (the parent waits until the child has exec'd, as the
+// executor's vfork does), reaping as it goes.
 //
-//   spawn-floor burst N      N processes at once: when the last one started and when all exited
-//   spawn-floor rounds N K   N at once, once a second for K seconds: each start's delay
+//   spawn-floor burst N [FORM]      N processes at once: when the last one started and when all exited
+//   spawn-floor rounds N K [FORM]   N at once, once a second for K seconds: each start's delay
+//
+// FORM is what each process is: `sh` (the default) `/bin/sh -c true`, as a job's `cmd`
+// runs; `exec` `true` found on PATH and executed without a shell, as a job's `args` runs and
+// as APScheduler's `subprocess.run(["true"])` does.
 //
 // Prints JSON, times in milliseconds after the round began.
 #define _GNU_SOURCE
@@ -31,14 +35,19 @@ static int reap_some(int block) {
 }
 
 // Starts n processes; started[i] is when the i-th spawn returned. Returns when all exited.
+static int without_shell;
+
 static double spawn_all(int n, double *started) {
-    char *argv[] = {"/bin/sh", "-c", "true", NULL};
+    char *shell_argv[] = {"/bin/sh", "-c", "true", NULL};
+    char *plain_argv[] = {"true", NULL};
     double begin = now_ms();
     int exited = 0;
     for (int i = 0; i < n; i++) {
         pid_t pid;
-        if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
-            perror("posix_spawn");
+        int rc = without_shell ? posix_spawnp(&pid, "true", NULL, NULL, plain_argv, environ)
+                               : posix_spawn(&pid, "/bin/sh", NULL, NULL, shell_argv, environ);
+        if (rc != 0) {
+            fprintf(stderr, "posix_spawn: %s\n", strerror(rc));
             exit(1);
         }
         started[i] = now_ms() - begin;
@@ -49,6 +58,12 @@ static double spawn_all(int n, double *started) {
 }
 
 int main(int argc, char **argv) {
+    if ((argc == 4 || argc == 5) && strcmp(argv[argc - 1], "exec") == 0) {
+        without_shell = 1;
+        argc--;
+    } else if ((argc == 4 || argc == 5) && strcmp(argv[argc - 1], "sh") == 0) {
+        argc--;
+    }
     if (argc == 3 && strcmp(argv[1], "burst") == 0) {
         int n = atoi(argv[2]);
         double *started = calloc((size_t)n, sizeof *started);
@@ -70,6 +85,6 @@ int main(int argc, char **argv) {
         printf("]}\n");
         return 0;
     }
-    fprintf(stderr, "usage: spawn-floor burst N | spawn-floor rounds N SECONDS\n");
+    fprintf(stderr, "usage: spawn-floor burst N [sh|exec] | spawn-floor rounds N SECONDS [sh|exec]\n");
     return 2;
 }
