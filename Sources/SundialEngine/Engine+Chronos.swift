@@ -30,7 +30,7 @@ extension Engine {
         }
         let history = histories[id] ?? JobHistory()
         guard let finished = (history.successfulFinishedRuns + history.failedFinishedRuns).first(where: { $0.createdAt == runCreatedAt }),
-            var run = try? await store.finishedRun(job: id, run: finished.id), apply(&run)
+            var run = await self.run(id, finished.id), apply(&run)
         else { return false }
         do { try await persist([.updateRun(run)]) } catch { return false }
         return true

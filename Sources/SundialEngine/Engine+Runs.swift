@@ -238,9 +238,15 @@ extension Engine {
         let run = state.run
         let waiters = state.waiters
         // Waiters (a stop request) hear back only once the final state is durable; only then
-        // may the launcher drop the exit statuses it kept.
+        // may the launcher drop the exit statuses it kept. Without waiters nobody waits for
+        // this write: until it is durable the executor keeps the exit, and a restart in
+        // between reconciles the run from it.
         let launcher = self.launcher
-        store.submit([.updateRun(run), .putHistory(jobID, history.counters)]) { result in
+        let urgency: WriteUrgency = waiters.isEmpty ? .soon : .now
+        let inFlight = finishedRunsInFlight
+        inFlight.add(run)
+        store.submit([.updateRun(run), .putHistory(jobID, history.counters)], urgency: urgency) { result in
+            inFlight.remove(run)
             if case .success = result {
                 for task in run.tasks { launcher.release(taskID: task.id) }
             }

@@ -31,6 +31,7 @@ public actor Engine {
     var pendingDependencyRuns: Set<JobID> = []
     /// Runs whose task turned RUNNING since the last start write (`recordStart`).
     var unrecordedStarts: Set<RunKey> = []
+    let finishedRunsInFlight = FinishedRunsInFlight()
     var startRecordScheduled = false
     /// Decides whether a run's placement constraints hold on this server.
     let placement: ConstraintEvaluator
@@ -121,7 +122,7 @@ public actor Engine {
     /// RUNNING). Write order is still call order.
     func persistInBackground(_ changes: [StoreChange]) {
         let logger = self.logger
-        store.submit(changes) { result in
+        store.submit(changes, urgency: .soon) { result in
             if case .failure(let error) = result { logger.error("store write failed: \(error)") }
         }
     }
@@ -150,6 +151,7 @@ public actor Engine {
     /// A run by id: active ones from memory, finished ones from the store.
     public func run(_ jobID: JobID, _ runID: RunID) async -> JobRun? {
         if let state = runs[jobID]?[runID] { return state.run }
+        if let run = finishedRunsInFlight.run(jobID, runID) { return run }
         return try? await store.finishedRun(job: jobID, run: runID)
     }
 

@@ -17,8 +17,21 @@ public final class SQLiteJobStore: JobStore {
 
     private struct Pending {
         var items: [Item] = []
+        /// A drain runs on the writer queue or is queued there.
         var draining = false
+        /// A pending item was submitted with `.now`.
+        var urgent = false
+        /// A drain is queued for when the gathering window closes.
+        var gatheringDrainQueued = false
+        /// When the last commit ended (`DispatchTime` uptime, nanoseconds).
+        var lastCommitEnded: UInt64 = 0
     }
+
+    /// How long after a commit a group of only `.soon` writes waits for company. Under a
+    /// stream of run ends (a burst of 10,000 short runs) 10 ms cut the server's CPU by ~12 %:
+    /// each commit rewrites whole pages of the same indexes and pays an fsync. A `.soon`
+    /// write after a quiet spell commits at once.
+    private let gatheringWindowNanoseconds: UInt64
 
     public enum Durability: Sendable {
         /// fsync on every commit: survives power loss.
@@ -27,7 +40,9 @@ public final class SQLiteJobStore: JobStore {
         case normal
     }
 
-    public init(path: String, durability: Durability = .full) throws(StoreError) {
+    public init(path: String, durability: Durability = .full, gatheringWindow: Duration = .milliseconds(10)) throws(StoreError) {
+        let (seconds, attoseconds) = gatheringWindow.components
+        gatheringWindowNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode=WAL")
         try connection.execute(durability == .full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
@@ -56,10 +71,13 @@ public final class SQLiteJobStore: JobStore {
 
     // MARK: Writes
 
-    public func submit(_ changes: [StoreChange], completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+    public func submit(_ changes: [StoreChange], urgency: WriteUrgency, completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
         let startDrain = pending.withLock { state in
             state.items.append((changes, completion))
+            if urgency == .now { state.urgent = true }
             if state.draining { return false }
+            // A drain is already queued for the end of the gathering window: it takes this one.
+            if urgency == .soon && state.gatheringDrainQueued { return false }
             state.draining = true
             return true
         }
@@ -68,16 +86,45 @@ public final class SQLiteJobStore: JobStore {
 
     private func drain() {
         while true {
-            let batch = pending.withLock { state in
+            let (batch, gatherFor): ([Item], UInt64?) = pending.withLock { state in
+                if state.items.isEmpty {
+                    state.draining = false
+                    return ([], nil)
+                }
+                let now = DispatchTime.now().uptimeNanoseconds
+                let windowEnds = state.lastCommitEnded + gatheringWindowNanoseconds
+                if !state.urgent && now < windowEnds {
+                    state.draining = false
+                    if state.gatheringDrainQueued { return ([], nil) }
+                    state.gatheringDrainQueued = true
+                    return ([], windowEnds - now)
+                }
                 let items = state.items
                 state.items = []
-                if items.isEmpty { state.draining = false }
-                return items
+                state.urgent = false
+                return (items, nil)
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                if let gatherFor {
+                    queue.asyncAfter(deadline: .now() + .nanoseconds(Int(gatherFor))) { self.drainAfterGathering() }
+                }
+                return
+            }
             let results = commitTogether(batch) ?? commitEachAlone(batch)
+            pending.withLock { $0.lastCommitEnded = DispatchTime.now().uptimeNanoseconds }
             for (item, result) in zip(batch, results) { item.completion(result) }
         }
+    }
+
+    /// On the writer queue, once the gathering window has closed.
+    private func drainAfterGathering() {
+        let start = pending.withLock { state in
+            state.gatheringDrainQueued = false
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if start { drain() }
     }
 
     private typealias Item = (changes: [StoreChange], completion: @Sendable (Result<Void, StoreError>) -> Void)

@@ -150,12 +150,4 @@ import SundialTestSupport
         #expect(capped.edges.allSatisfy { capped.nodes.contains($0.parent) && capped.nodes.contains($0.child) })
         #expect(await engine.dependencyGraph(of: JobID("missing")!) == nil)
     }
-
-    func eventually(_ condition: () async -> Bool) async -> Bool {
-        for _ in 0..<400 {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return await condition()
-    }
 }

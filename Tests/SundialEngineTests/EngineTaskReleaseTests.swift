@@ -13,14 +13,6 @@ import SundialTestSupport
         return JobSpec(id: JobID(id)!, run: run)
     }
 
-    func until(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<500 {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
-    }
-
     @Test func aFinishedTaskIsReleasedOnceItsEndIsStored() async throws {
         let launcher = FakeLauncher()
         let store = InMemoryJobStore()
@@ -29,10 +21,10 @@ import SundialTestSupport
         _ = try await engine.createJob(job("once"))
         let run = try await engine.startRun(JobID("once")!)
         let taskID = try #require(run.tasks.first?.id)
-        #expect(await until { launcher.launched.count == 1 })
+        #expect(await eventually { launcher.launched.count == 1 })
         #expect(launcher.released.isEmpty)  // running: nothing to release
         launcher.finish(taskID, .exited(0))
-        #expect(await until { launcher.released == [taskID] })
+        #expect(await eventually { launcher.released == [taskID] })
         #expect(store.storedRuns(of: JobID("once")!).first?.status == .SUCCESS)
     }
 
@@ -44,9 +36,9 @@ import SundialTestSupport
         _ = try await engine.createJob(job("retry", restart: RestartPolicy(policy: .ON_FAILURE)))
         let run = try await engine.startRun(JobID("retry")!)
         let first = try #require(run.tasks.first?.id)
-        #expect(await until { launcher.launched.count == 1 })
+        #expect(await eventually { launcher.launched.count == 1 })
         launcher.finish(first, .exited(1))
-        #expect(await until { launcher.launched.count == 2 })
+        #expect(await eventually { launcher.launched.count == 2 })
         #expect(launcher.released == [first])
         let stored = try #require(store.storedRuns(of: JobID("retry")!).first)
         #expect(stored.tasks.count == 2 && stored.tasks.first?.status == .TASK_FAILED)

@@ -5,15 +5,30 @@ public protocol JobStore: Sendable {
     func load(historyLimit: Int) async throws(StoreError) -> StoreSnapshot
     /// Queues the changes to be applied atomically, in call order, and calls `completion`
     /// once they are durable (or failed). Synchronous so that callers on one actor keep
-    /// their write order.
-    func submit(_ changes: [StoreChange], completion: @escaping @Sendable (Result<Void, StoreError>) -> Void)
+    /// their write order. `urgency` says whether the write may wait a moment for company.
+    func submit(_ changes: [StoreChange], urgency: WriteUrgency, completion: @escaping @Sendable (Result<Void, StoreError>) -> Void)
     /// One run by id, finished or not (finished runs are not kept in the engine's memory).
     func finishedRun(job: JobID, run: RunID) async throws(StoreError) -> JobRun?
     /// Slots of a job recorded as missed, newest first.
     func missedSlots(job: JobID, limit: Int) async throws(StoreError) -> [MissedSlot]
 }
 
+/// How soon a write must be committed.
+public enum WriteUrgency: Sendable {
+    /// Someone waits for it (a process about to start, a client): commit as soon as the
+    /// store can.
+    case now
+    /// Nobody waits for it (a run's end, a task turning RUNNING, a schedule's cursor): under
+    /// a steady stream of writes it may wait a few milliseconds to share a commit, and its
+    /// fsync, with others. Never reordered: a later `.now` write commits it too.
+    case soon
+}
+
 extension JobStore {
+    public func submit(_ changes: [StoreChange], completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+        submit(changes, urgency: .now, completion: completion)
+    }
+
     /// Returns once every change submitted before the call is written (stores write their
     /// submissions in order). A server shutting down calls it, so that nothing written in
     /// the background — a skipped slot's cursor, a missed slot, a finished run — is lost.

@@ -23,7 +23,8 @@ public final class InMemoryJobStore: JobStore {
 
     public init() {}
 
-    public func submit(_ changes: [StoreChange], completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+    /// Applies at once whatever the urgency: nothing here is worth gathering.
+    public func submit(_ changes: [StoreChange], urgency: WriteUrgency, completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
         let result: Result<Void, StoreError> = state.withLock { state in
             var draft = state
             for change in changes {
