@@ -209,8 +209,9 @@ BURST_FORMS = [("args", "`true` without a shell (job `args`)", "exec"),
 
 
 def sundial_burst(binary, jobs, run_form):
-    """One burst of `jobs` runs due at one instant; returns the per-run delays in ms after the
-    scheduled instant: (created, started, finished, not successful)."""
+    """One burst of `jobs` runs due at one instant. Returns the per-run delays in ms after the
+    scheduled instant (created, started, finished), how many runs did not succeed, and the
+    server's trigger-skew histogram."""
     data = tempfile.mkdtemp(prefix="sundial-burst-")
     try:
         server = Server(binary, data)

@@ -26,6 +26,7 @@ public struct SandboxLayout: Sendable, Hashable {
 
     /// The job and run of a path below a run directory (a task directory), as names; nil for
     /// a path outside the root or not that deep.
+    ///
     /// Works on UTF-8 bytes (`/` never occurs inside a multi-byte character): the launcher
     /// asks for every task that starts and ends, and String's character-wise prefix and split
     /// were ~4 % of the server's CPU in a burst of 10,000 runs.
